@@ -1,0 +1,70 @@
+# mmdr: two commands do everything on a fresh machine (Python 3.11, pip, make).
+#   make test       install what is needed, then check notebooks <-> library, run every notebook and the tests
+#   make reproduce  install what is needed, then regenerate Table I and Figure 4 into figures/ (paper profile)
+# Both use the active virtualenv / conda env if there is one, else create .venv here.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+PROFILE ?= paper
+DEVICE ?= auto
+
+# The exact, tested set. environment.yml names the same versions (tests/test_env.py checks it).
+PINS := torch==2.14.1 torchvision==0.29.1 \
+	nbdev==2.4.14 execnb==0.1.18 fastcore==1.14.5 ghapi==1.1.1 \
+	numpy==2.4.6 pandas==2.3.3 scipy==1.17.1 scikit-learn==1.9.1 \
+	matplotlib==3.11.2 seaborn==0.13.2 tqdm==4.70.1 tabulate==0.10.0 jinja2==3.1.6 \
+	papermill==2.7.0 nbformat==5.11.1 nbclient==0.11.0 ipykernel==7.4.0 jupyterlab==4.6.6 \
+	pytest==9.2.0 hypothesis==6.170.17 \
+	pydicom==3.0.2 nibabel==5.4.2 lifelines==0.30.3
+
+ifneq ($(VIRTUAL_ENV),)
+BIN := $(VIRTUAL_ENV)/bin
+else ifneq ($(CONDA_PREFIX),)
+BIN := $(CONDA_PREFIX)/bin
+else
+BIN := .venv/bin
+endif
+STAMP := $(BIN)/../.mmdr-installed
+
+# A digest of the tree the notebooks export to, to prove nbdev_export / nbdev_clean change nothing.
+TREE_DIGEST := find mmdr nbs -type f -not -path '*/__pycache__/*' -not -path '*/.ipynb_checkpoints/*' | LC_ALL=C sort | xargs md5sum | md5sum
+
+.PHONY: install test reproduce experiments lab clean-cache help
+help:
+	@echo "make test | make reproduce [PROFILE=paper|quick DEVICE=auto|cpu|cuda] | make experiments | make lab"
+
+$(BIN)/python:
+	$(PYTHON) -m venv .venv
+
+$(STAMP): $(BIN)/python settings.ini setup.py Makefile
+	@echo "== installing the pinned set and mmdr (editable) into $(BIN)/.."
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet $(PINS) -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+test: install
+	@echo "== 1/5 nbdev_export: the library must be what the notebooks export"
+	@before=$$($(TREE_DIGEST)); $(BIN)/nbdev_export; after=$$($(TREE_DIGEST)); \
+	  if [ "$$before" != "$$after" ]; then echo "FAIL: nbdev_export changed mmdr/: edit the notebooks, run nbdev_export, commit both"; git status --short mmdr nbs; exit 1; fi
+	@echo "== 2/5 nbdev_clean: notebooks must be clean"
+	@before=$$($(TREE_DIGEST)); $(BIN)/nbdev_clean; after=$$($(TREE_DIGEST)); \
+	  if [ "$$before" != "$$after" ]; then echo "FAIL: nbdev_clean changed nbs/: run nbdev_clean and commit"; git status --short mmdr nbs; exit 1; fi
+	@echo "== 3/5 nbdev_test: every notebook executed (quick profile; cells marked slow are skipped)"
+	$(BIN)/nbdev_test --timing
+	@echo "== 4/5 pytest tests/"
+	$(BIN)/python -m pytest -q tests
+	@echo "== 5/5 all green"
+
+reproduce: install
+	$(BIN)/mmdr reproduce --profile $(PROFILE) --device $(DEVICE) --out figures
+
+experiments: install
+	$(BIN)/mmdr reproduce --profile $(PROFILE) --device $(DEVICE) --out figures --beyond
+
+lab: install
+	$(BIN)/jupyter lab nbs
+
+clean-cache:
+	rm -rf .cache/mmdr runs

@@ -1,0 +1,42 @@
+"The install is locked in two places (Makefile for pip, environment.yml for conda); they must not drift."
+import configparser, re, shlex
+from pathlib import Path
+from packaging.requirements import Requirement
+
+ROOT = Path(__file__).resolve().parents[1]
+
+def makefile_pins() -> dict:
+    text = (ROOT / "Makefile").read_text()
+    body = re.search(r"^PINS := (.*?)\n\n", text, re.S | re.M).group(1).replace("\\\n", " ")
+    return dict(p.split("==") for p in body.split())
+
+def environment_pins() -> dict:
+    pins = {}
+    for line in (ROOT / "environment.yml").read_text().splitlines():
+        m = re.match(r"^\s+-\s+([A-Za-z0-9_.\-]+)==(\S+)\s*$", line)
+        if m: pins[m.group(1)] = m.group(2)
+    return pins
+
+def test_environment_yml_and_makefile_pin_the_same_versions():
+    mk, env = makefile_pins(), environment_pins()
+    assert len(mk) > 10
+    assert mk == env, {k: (mk.get(k), env.get(k)) for k in set(mk) | set(env) if mk.get(k) != env.get(k)}
+
+def test_torch_pins_are_the_ones_that_install_offline():
+    mk = makefile_pins()
+    assert (mk["torch"], mk["torchvision"]) == ("2.14.1", "0.29.1")
+    assert mk["nbdev"] == "2.4.14"
+
+def test_settings_ini_ranges_admit_the_pinned_versions():
+    cfg = configparser.ConfigParser(delimiters=["="]); cfg.read(ROOT / "settings.ini")
+    d = cfg["DEFAULT"]
+    assert d["allowed_cell_metadata_keys"] == "tags"     # or nbdev_clean strips papermill's parameters tag
+    mk = {k.lower(): v for k, v in makefile_pins().items()}
+    reqs = [Requirement(r) for key in ("requirements", "dev_requirements", "dicom_requirements", "nifti_requirements", "tutorial_requirements")
+            for r in shlex.split(d.get(key, ""))]
+    checked = 0
+    for r in reqs:
+        if r.name.lower() in mk:
+            assert r.specifier.contains(mk[r.name.lower()], prereleases=True), f"settings.ini asks {r}, the Makefile pins {mk[r.name.lower()]}"
+            checked += 1
+    assert checked >= 10
