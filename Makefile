@@ -51,8 +51,8 @@ test: install
 	@echo "== 2/5 nbdev_clean: notebooks must be clean"
 	@before=$$($(TREE_DIGEST)); $(BIN)/nbdev_clean; after=$$($(TREE_DIGEST)); \
 	  if [ "$$before" != "$$after" ]; then echo "FAIL: nbdev_clean changed nbs/: run nbdev_clean and commit"; git status --short mmdr nbs; exit 1; fi
-	@echo "== 3/5 nbdev_test: every notebook executed (quick profile; cells marked slow are skipped)"
-	$(BIN)/nbdev_test --timing
+	@echo "== 3/5 nbdev_test: every notebook executed (quick profile; cells marked slow are skipped; one torch thread per notebook, notebooks in parallel)"
+	OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/nbdev_test --timing
 	@echo "== 4/5 pytest tests/"
 	$(BIN)/python -m pytest -q tests
 	@echo "== 5/5 all green"

@@ -1,0 +1,29 @@
+"Experiment notebooks: a papermill `parameters` cell of literals whose defaults are the quick profile."
+import ast, json
+from pathlib import Path
+import pytest
+from mmdr.cli import PAPER_NOTEBOOKS, BEYOND_NOTEBOOKS, notebook_parameters
+
+NBS = Path(__file__).resolve().parents[1] / "nbs"
+EXPERIMENTS = [n for n in PAPER_NOTEBOOKS + BEYOND_NOTEBOOKS if (NBS / n).exists()]
+
+def parameters_cell(name):
+    nb = json.loads((NBS / name).read_text())
+    cells = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
+    assert len(cells) == 1, f"{name}: expected exactly one cell tagged 'parameters', found {len(cells)}"
+    return "".join(cells[0]["source"])
+
+def test_the_paper_notebooks_exist():
+    assert set(PAPER_NOTEBOOKS) <= set(EXPERIMENTS)
+
+@pytest.mark.parametrize("name", EXPERIMENTS)
+def test_parameters_are_literals_defaulting_to_the_quick_profile(name):
+    values = {}
+    for stmt in ast.parse(parameters_cell(name)).body:
+        assert isinstance(stmt, ast.Assign) and len(stmt.targets) == 1, f"{name}: the parameters cell may only assign literals"
+        values[stmt.targets[0].id] = ast.literal_eval(stmt.value)   # raises if not a literal
+    quick = notebook_parameters("quick", "auto", "/tmp")
+    for key in set(quick) - {"out_dir"}:
+        assert key in values, f"{name}: parameter {key!r} missing"
+        assert values[key] == quick[key], f"{name}: default {key}={values[key]!r}, the quick profile says {quick[key]!r}"
+    assert values["out_dir"].startswith("../runs/"), "quick-profile outputs must go to the git-ignored runs/ folder"
