@@ -40,3 +40,12 @@ def test_settings_ini_ranges_admit_the_pinned_versions():
             assert r.specifier.contains(mk[r.name.lower()], prereleases=True), f"settings.ini asks {r}, the Makefile pins {mk[r.name.lower()]}"
             checked += 1
     assert checked >= 10
+
+def test_readme_shows_the_committed_table1_and_figure4():
+    readme = (ROOT / "README.md").read_text()
+    for f in ("table1.md", "table1_claims.md", "fig4_ablation.md", "fig4_claims.md"):
+        assert (ROOT / "figures" / f).read_text().strip() in readme, f"README.md does not show the current figures/{f}"
+    assert "make reproduce" in readme and "make test" in readme
+
+def test_ci_calls_the_readme_test_command():
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
