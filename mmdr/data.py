@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_data.ipynb #0be8df1b
 from __future__ import annotations
-import math
+import json, math
 from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
@@ -13,12 +13,13 @@ import torch.nn.functional as F
 from .core import Config
 
 # %% auto #0
-__all__ = ['MODALITIES', 'DataSpec', 'Cohort', 'toy_cohort', 'split_indices', 'split_cohort', 'Preprocessor', 'ImageAugment',
-           'CohortDataset', 'make_loader', 'to_device']
+__all__ = ['MODALITIES', 'DataSpec', 'Cohort', 'toy_cohort', 'split_indices', 'split_cohort', 'Preprocessor', 'Prepared',
+           'prepare', 'ImageAugment', 'CohortDataset', 'make_loader', 'to_device']
 
 # %% ../nbs/02_data.ipynb #9d19bff8
 MODALITIES = ("image", "text", "tabular", "series")
 _NDIM = {"image": 4, "text": 2, "tabular": 2, "series": 3}
+_NAN_OK = ("tabular", "series")   # NaN = a lab not measured, a vital missing at a real time step
 
 @dataclass
 class DataSpec(Config):
@@ -85,6 +86,30 @@ class Cohort:
         out = df.groupby("class", sort=False).agg(patients=("class", "size"), **{f"has_{m}": (f"has_{m}", "mean") for m in self.modalities})
         return out.reindex([c for c in self.class_names if c in out.index])
 
+    def hide(self, hidden) -> "Cohort":
+        "A copy where modality m is unobserved for the patients `hidden[m]` marks ((N,) bool), or for all if `hidden` lists m."
+        if not isinstance(hidden, dict): hidden = {m: torch.ones(len(self), dtype=torch.bool) for m in hidden}
+        c = self.subset(torch.arange(len(self)))
+        for m, h in hidden.items():
+            if m not in self.x: raise ValueError(f"cannot hide {m!r}: the cohort has {list(self.modalities)}")
+            keep = self.mask[m] & ~torch.as_tensor(h, dtype=torch.bool)
+            c.mask[m] = keep
+            c.x[m] = torch.where(keep.view(-1, *[1] * (self.x[m].ndim - 1)), self.x[m], torch.zeros((), dtype=self.x[m].dtype))
+            if m in c.lengths: c.lengths[m] = c.lengths[m] * keep.to(c.lengths[m].dtype)
+        return c
+
+    def state(self) -> dict:
+        "Tensors and JSON strings only (loadable with `torch.load(weights_only=True)`), e.g. to hand to worker processes."
+        meta = json.dumps(self.meta, default=str)
+        info = json.dumps({"patient_id": self.patient_id, "class_names": self.class_names, "vocab": self.vocab,
+                           "feature_names": self.feature_names, "series_names": self.series_names, "texts": self.texts})
+        return {"x": self.x, "y": self.y, "mask": self.mask, "lengths": self.lengths, "info": info, "meta": meta}
+
+    @classmethod
+    def from_state(cls, st: dict) -> "Cohort":
+        "The inverse of `state`."
+        return cls(x=st["x"], y=st["y"], mask=st["mask"], lengths=st["lengths"], meta=json.loads(st["meta"]), **json.loads(st["info"]))
+
     def validate(self) -> "Cohort":
         "Check shapes, dtypes, labels, ids and masks; raise a ValueError that names the offending patients."
         n = len(self.y)
@@ -112,8 +137,10 @@ class Cohort:
                 if oob.any(): bad(f"token ids outside the vocabulary (size {len(self.vocab)})", oob)
             else:
                 flat = v.reshape(n, -1)
-                finite = torch.isfinite(flat) | (torch.isnan(flat) if m == "tabular" else torch.zeros_like(flat, dtype=torch.bool))
-                if not finite.all(): bad(f"non-finite values in {m}" + (" (NaN marks a missing lab; inf is never allowed)" if m == "tabular" else ""), ~finite.all(1).numpy())
+                finite = torch.isfinite(flat) | (torch.isnan(flat) if m in _NAN_OK else torch.zeros_like(flat, dtype=torch.bool))
+                if not finite.all():
+                    why = " (NaN marks a missing measurement; inf is never allowed)" if m in _NAN_OK else ""
+                    bad(f"non-finite values in {m}{why}", ~finite.all(1).numpy())
             absent = ~mk
             if absent.any():
                 rows = v[absent].reshape(int(absent.sum()), -1)
@@ -173,49 +200,103 @@ def split_cohort(cohort: Cohort, fractions: tuple = (0.7, 0.15, 0.15), seed: int
     return {k: cohort.subset(v) for k, v in idx.items()}
 
 # %% ../nbs/02_data.ipynb #242b46f3
+def _real_steps(c: Cohort, m: str) -> torch.Tensor:
+    "(N, L) bool: the time steps of modality `m` that hold data (observed patient, step < its length)."
+    n, L = c.x[m].shape[:2]
+    steps = torch.arange(L).view(1, -1) < c.lengths[m].view(-1, 1) if m in c.lengths else torch.ones(n, L, dtype=torch.bool)
+    return steps & c.mask[m].view(-1, 1)
+
 class Preprocessor:
-    "Standardise labs (+ missing indicators) and images with statistics of the training part only."
-    def __init__(self, state: dict | None = None): self.state = state
+    "Everything learned from data (lab scaling, series fill and scaling, vocabulary, image scaling), fitted on the training part only."
+    def __init__(self, state: dict | None = None,
+                 text_min_count: int = 1):       # a token must occur this often in training notes to keep its id
+        self.state, self.text_min_count = state, text_min_count
+
     def fit(self, train: Cohort) -> "Preprocessor":
         st = {}
-        if "tabular" in train.x:
-            t = train.x["tabular"][train.mask["tabular"]]
-            if len(t) == 0: raise ValueError("cannot fit the tabular standardisation: no training patient has tabular data")
-            mean = torch.nanmean(t, 0)
-            var = torch.nanmean((t - mean) ** 2, 0)
-            never = torch.isnan(mean)
-            if never.any():
-                names = [train.feature_names[i] if train.feature_names else str(i) for i in never.nonzero().flatten().tolist()]
-                raise ValueError(f"tabular feature(s) {names} are missing for every training patient; drop them before fitting")
-            st["tabular_mean"], st["tabular_std"] = mean.tolist(), var.sqrt().clamp_min(1e-6).tolist()
+        if "tabular" in train.x: st.update(self._fit_tabular(train))
+        if "series" in train.x: st.update(self._fit_series(train))
+        if "text" in train.x:
+            ids = train.x["text"][train.mask["text"]].flatten()
+            counts = torch.bincount(ids, minlength=len(train.vocab or []))
+            st["text_known"] = [i for i in (counts >= self.text_min_count).nonzero().flatten().tolist() if i >= 2]
         if "image" in train.x:
             im = train.x["image"][train.mask["image"]]
             if len(im) == 0: raise ValueError("cannot fit the image normalisation: no training patient has an image")
             st["image_mean"], st["image_std"] = float(im.mean()), float(im.std().clamp_min(1e-6))
-        if "series" in train.x:
-            s = train.x["series"][train.mask["series"]]
-            st["series_mean"] = s.mean((0, 1)).tolist() if len(s) else [0.0] * train.x["series"].shape[-1]
-            st["series_std"] = s.std((0, 1)).clamp_min(1e-6).tolist() if len(s) > 1 else [1.0] * train.x["series"].shape[-1]
         self.state = st
         return self
 
+    def _fit_tabular(self, train):
+        t = train.x["tabular"][train.mask["tabular"]]
+        if len(t) == 0: raise ValueError("cannot fit the tabular standardisation: no training patient has tabular data")
+        mean = torch.nanmean(t, 0)
+        never = torch.isnan(mean)
+        if never.any():
+            names = [train.feature_names[i] if train.feature_names else str(i) for i in never.nonzero().flatten().tolist()]
+            raise ValueError(f"tabular feature(s) {names} are missing for every training patient; drop them before fitting")
+        std = torch.nanmean((t - mean) ** 2, 0).sqrt()
+        return {"tabular_mean": mean.tolist(), "tabular_std": std.clamp_min(1e-6).tolist(), "tabular_constant": (std < 1e-6).tolist()}
+
+    def _fit_series(self, train):
+        s = train.x["series"][_real_steps(train, "series")]          # (real steps, C), NaN = not measured
+        C = train.x["series"].shape[-1]
+        if len(s) == 0: return {"series_fill": [0.0] * C, "series_mean": [0.0] * C, "series_std": [1.0] * C}
+        never = torch.isnan(s).all(0)
+        if never.any():
+            names = [train.series_names[i] if train.series_names else str(i) for i in never.nonzero().flatten().tolist()]
+            raise ValueError(f"series channel(s) {names} are missing at every real step of every training patient; drop them")
+        fill = torch.nanmedian(s, 0).values
+        s = torch.where(torch.isnan(s), fill, s)
+        return {"series_fill": fill.tolist(), "series_mean": s.mean(0).tolist(),
+                "series_std": (s.std(0) if len(s) > 1 else torch.ones(C)).clamp_min(1e-6).tolist()}
+
     def transform(self, cohort: Cohort) -> Cohort:
-        "A new cohort with standardised tensors; absent modalities stay zero."
+        "A new cohort with standardised tensors; absent modalities and padded steps stay zero."
         if self.state is None: raise ValueError("call fit(train_cohort) before transform")
         if cohort.meta.get("preprocessed"): raise ValueError("this cohort is already preprocessed; transform the raw cohort instead")
         st, x = self.state, dict(cohort.x)
-        def z(v, mean, std, m):
-            out = (v - torch.tensor(mean, dtype=v.dtype)) / torch.tensor(std, dtype=v.dtype)
-            return out * cohort.mask[m].view(-1, *[1] * (v.ndim - 1)).to(v.dtype)
+        def z(v, mean, std): return (v - torch.tensor(mean, dtype=v.dtype)) / torch.tensor(std, dtype=v.dtype)
+        def present(m, v): return cohort.mask[m].view(-1, *[1] * (v.ndim - 1))
         if "tabular" in x:
             t = x["tabular"]; miss = torch.isnan(t)
-            vals = torch.nan_to_num(z(t, st["tabular_mean"], st["tabular_std"], "tabular"), nan=0.0)
-            x["tabular"] = torch.cat([vals, miss.float() * cohort.mask["tabular"].view(-1, 1)], 1)  # (N, 2F)
-        if "image" in x: x["image"] = z(x["image"], st["image_mean"], st["image_std"], "image")
-        if "series" in x: x["series"] = z(x["series"], st["series_mean"], st["series_std"], "series")
+            vals = torch.nan_to_num(z(t, st["tabular_mean"], st["tabular_std"]), nan=0.0)
+            vals = vals.masked_fill(torch.tensor(st.get("tabular_constant", [False] * t.shape[1])), 0.0) * present("tabular", t)
+            x["tabular"] = torch.cat([vals, miss.float() * present("tabular", t)], 1)              # (N, 2F)
+        if "image" in x: x["image"] = z(x["image"], st["image_mean"], st["image_std"]) * present("image", x["image"])
+        if "series" in x:
+            s = x["series"]; real = _real_steps(cohort, "series").unsqueeze(-1)                     # (N, L, 1)
+            s = torch.where(torch.isnan(s), torch.tensor(st["series_fill"], dtype=s.dtype), s)
+            x["series"] = torch.where(real, z(s, st["series_mean"], st["series_std"]), torch.zeros((), dtype=s.dtype))
+        if "text" in x and "text_known" in st:
+            known = torch.zeros(max(len(cohort.vocab or []), int(x["text"].max()) + 1), dtype=torch.bool)
+            known[[0, 1] + st["text_known"]] = True
+            x["text"] = torch.where(known[x["text"]], x["text"], torch.ones((), dtype=x["text"].dtype))
         out = cohort.subset(torch.arange(len(cohort)))
         out.x, out.meta = x, {**cohort.meta, "preprocessed": True}
         return out
+
+# %% ../nbs/02_data.ipynb #fac93336
+@dataclass
+class Prepared:
+    "One seed's data: the three parts, preprocessed with statistics of the training part only."
+    train: Cohort
+    valid: Cohort
+    test: Cohort
+    preprocessor: Preprocessor
+    indices: dict        # part -> positions of its patients in the full cohort
+    seed: int
+
+def prepare(cohort: Cohort,                             # the raw cohort (synthetic or from mmdr.sources)
+            seed: int = 0,                              # the split seed
+            fractions: tuple = (0.7, 0.15, 0.15)        # train, valid, test
+           ) -> Prepared:
+    "Split by patient (stratified, seeded), fit every data-dependent step on the training part, transform the three parts."
+    cohort.validate()
+    idx = split_indices(cohort.y.numpy(), fractions, seed)
+    raw = {k: cohort.subset(v) for k, v in idx.items()}
+    pre = Preprocessor().fit(raw["train"])
+    return Prepared(**{k: pre.transform(v) for k, v in raw.items()}, preprocessor=pre, indices=idx, seed=seed)
 
 # %% ../nbs/02_data.ipynb #228d7101
 class ImageAugment:

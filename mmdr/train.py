@@ -20,7 +20,7 @@ from .data import Cohort, DataSpec, Preprocessor, ImageAugment, make_loader, to_
 
 # %% auto #0
 __all__ = ['TrainConfig', 'is_distributed', 'rank', 'world_size', 'all_gather_cat', 'predict_logits', 'predict_proba',
-           'FitResult', 'evaluate', 'fit', 'save_checkpoint', 'load_checkpoint']
+           'FitResult', 'evaluate', 'sync_buffers', 'fit', 'save_checkpoint', 'load_checkpoint']
 
 # %% ../nbs/20_train.ipynb #c263759d
 _SCHEDULES = ("plateau", "cosine", "step", "none")
@@ -36,7 +36,8 @@ class TrainConfig(Config):
     lr_schedule: str = "plateau"  # "plateau" (ReduceLROnPlateau on val_loss), "cosine", "step" or "none"
     lr_factor: float = 0.5      # decay factor (plateau, step)
     lr_patience: int = 2        # plateau: epochs without improvement before decaying; step: epochs per step
-    patience: int = 5           # early stopping: epochs without improvement of `monitor`
+    patience: int | None = 5    # early stopping: epochs without improvement of `monitor`; None = run every epoch
+    keep: str = "best"          # weights returned: "best" (on `monitor`, the paper's early stopping) or "last" epoch
     monitor: str = "val_loss"   # "val_loss", "val_acc" or "val_f1" (macro)
     augment: bool = True        # rotation/scale/flip of training images (the paper's augmentation)
     seed: int = 0
@@ -49,8 +50,11 @@ class TrainConfig(Config):
     def __post_init__(self):
         if self.lr_schedule not in _SCHEDULES: raise ValueError(f"lr_schedule must be one of {_SCHEDULES}, got {self.lr_schedule!r}")
         if self.monitor not in _MONITORS: raise ValueError(f"monitor must be one of {list(_MONITORS)}, got {self.monitor!r}")
-        for k in ("epochs", "batch_size", "patience", "eval_batch_size"):
+        for k in ("epochs", "batch_size", "eval_batch_size"):
             if getattr(self, k) < 1: raise ValueError(f"{k} must be >= 1, got {getattr(self, k)}")
+        if self.patience is not None and self.patience < 1:
+            raise ValueError(f"patience must be >= 1, or None for no early stopping (a fixed number of epochs), got {self.patience}")
+        if self.keep not in ("best", "last"): raise ValueError(f"keep must be 'best' or 'last', got {self.keep!r}")
         if not self.lr > 0: raise ValueError(f"lr must be > 0, got {self.lr}")
 
 # %% ../nbs/20_train.ipynb #7d0e5f5f
@@ -106,6 +110,7 @@ class FitResult:
     best_epoch: int
     stopped_early: bool
     seconds: float
+    train_seconds: float = 0.0   # optimisation only (no evaluation, no setup)
     def plot(self, ax=None):
         "Loss and validation accuracy per epoch; the best epoch marked."
         import matplotlib.pyplot as plt
@@ -129,6 +134,11 @@ def evaluate(model: nn.Module, cohort: Cohort, batch_size: int = 256, device=Non
     pred = logits.argmax(1)
     return {"loss": F.cross_entropy(logits, y).item(), "acc": (pred == y).float().mean().item(),
             "f1": float(f1_score(y.numpy(), pred.numpy(), average="macro", zero_division=0))}
+
+def sync_buffers(model: nn.Module):
+    "Under DDP, copy rank 0's buffers (BatchNorm running statistics) to every rank; a no-op in one process."
+    if not is_distributed(): return
+    for b in _unwrap(model).buffers(): dist.broadcast(b.data, 0)
 
 def fit(model: nn.Module,     # maps a batch dict to (B, K) logits
         train: Cohort,        # preprocessed training part
@@ -175,11 +185,12 @@ def fit(model: nn.Module,     # maps a batch dict to (B, K) logits
             t = torch.stack([loss_sum, correct, torch.tensor(float(seen), device=device)]); dist.all_reduce(t)
             loss_sum, correct, seen = t[0], t[1], int(t[2].item())
         train_s = time.perf_counter() - t0
+        sync_buffers(net)                                              # every rank evaluates the same BatchNorm statistics
         ev = evaluate(net, valid, cfg.eval_batch_size, device)
         lr = opt.param_groups[0]["lr"]
         rows.append({"epoch": epoch, "train_loss": loss_sum.item() / seen, "train_acc": correct.item() / seen,
                      "val_loss": ev["loss"], "val_acc": ev["acc"], "val_f1": ev["f1"], "lr": lr,
-                     "seconds": time.perf_counter() - t0, "train_samples_per_s": seen / train_s})
+                     "seconds": time.perf_counter() - t0, "train_seconds": train_s, "train_samples_per_s": seen / train_s})
         if isinstance(sched, torch.optim.lr_scheduler.ReduceLROnPlateau): sched.step(ev["loss"])
         elif sched is not None: sched.step()
         score = sign * rows[-1][cfg.monitor]
@@ -189,11 +200,12 @@ def fit(model: nn.Module,     # maps a batch dict to (B, K) logits
         else:
             bad_epochs += 1
         bar.set_postfix(val_loss=f"{ev['loss']:.3f}", val_acc=f"{ev['acc']:.3f}", lr=f"{lr:.1e}")
-        if bad_epochs >= cfg.patience: break
+        if cfg.patience is not None and bad_epochs >= cfg.patience: break
     bar.close()
-    _unwrap(net).load_state_dict(best_state)
+    if cfg.keep == "best": _unwrap(net).load_state_dict(best_state)   # the same epoch on every rank: the score is gathered
     return FitResult(model=_unwrap(net), history=pd.DataFrame(rows), best_epoch=best_epoch,
-                     stopped_early=len(rows) < cfg.epochs, seconds=time.perf_counter() - t_start)
+                     stopped_early=len(rows) < cfg.epochs, seconds=time.perf_counter() - t_start,
+                     train_seconds=float(sum(r["train_seconds"] for r in rows)))
 
 # %% ../nbs/20_train.ipynb #8f5f7102
 def save_checkpoint(path: str | Path,        # where to write (atomically)
