@@ -177,6 +177,22 @@ def test_nan_or_inf_measurement(bad):
     assert rec.row.tolist() == [1] and torch.isfinite(c.x["series"]).all()
 
 
+def test_text_in_a_numeric_column_names_categorical_cols():
+    "A text category not declared categorical: the message names the column, row, patient, value and categorical_cols."
+    p = patients(3, sex=["f", "m", "f"])
+    with pytest.raises(SourceError) as e:
+        cohort_from_frames(p, **KW)
+    msg = str(e.value)
+    assert e.value.reason == "non_numeric_value" and e.value.patient_id == "P1"
+    for needle in ["row 0 (patient 'P1')", "sex = 'f'", "3 of 3 values in column 'sex' are not numbers",
+                   "pass categorical_cols=['sex']", "on_error='exclude'"]:
+        assert needle in msg, (needle, msg)
+    assert msg.index("categorical_cols") < msg.index("on_error"), msg       # the fix first, excluding as the alternative
+    c = cohort_from_frames(p, **KW, categorical_cols=["sex"])                  # ... and the fix works
+    assert c.feature_names == ["age", "sex=f", "sex=m"] and c.meta["categorical"] == {"sex": ["sex=f", "sex=m"]}
+    assert c.x["tabular"][:, 1:].tolist() == [[1, 0], [0, 1], [1, 0]]
+
+
 def test_inf_static_feature_and_nan_is_just_missing():
     c = cohort_from_frames(patients(3, crp=[1.0, np.nan, 2.0]), **KW)           # NaN: a missing lab, not an error
     assert torch.isnan(c.x["tabular"][1, 1]) and len(ExclusionReport.of(c)) == 0
