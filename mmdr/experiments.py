@@ -15,15 +15,17 @@ import mmdr
 from .core import Config, paths, atomic_write, set_seed, get_device
 from .data import Cohort, Prepared, prepare
 from .train import TrainConfig, fit, predict_proba, save_checkpoint, load_checkpoint
-from .metrics import classification_metrics, bootstrap_metrics, paired_bootstrap, summarize_seeds, fmt_mean_sd
+from .metrics import classification_metrics, fmt_mean_sd, seed_interval, fmt_interval, paired_seed_comparison, compare_family
 
 # %% auto #0
 __all__ = ['PROFILES', 'TRAINING_MODULES', 'PAPER_TABLE1', 'TABLE1_COLUMNS', 'TABLE1_ROWS', 'ABLATION_ROWS', 'Profile',
            'get_profile', 'cohort_fingerprint', 'RunSpec', 'code_version', 'RunResult', 'torch_threads', 'run_one',
            'load_run', 'Results', 'make_specs', 'worker_pool', 'shutdown_pool', 'resolve_workers', 'run_grid',
-           'summary_table', 'wide_table', 'paired_comparison', 'write_table', 'environment_info', 'record_run',
-           'load_cohort', 'Experiment', 'majority_baseline', 'shapley_values', 'table1_models', 'ablation_models',
-           'model_ceilings', 'claims_table']
+           'summary_table', 'wide_table', 'paired_comparison', 'compare_runs', 'fmt_comparison', 'write_table',
+           'environment_info', 'record_run', 'load_cohort', 'Experiment', 'majority_runs', 'shapley_values',
+           'table1_models', 'ablation_models', 'model_ceilings', 'ceiling_check', 'claims_table', 'ablation_claims',
+           'run_classical', 'family_findings', 'best_of', 'hidden_accuracy', 'coalition_models', 'coalition_worth',
+           'oracle_worth', 'shapley_table', 'cost_table']
 
 # %% ../nbs/30_experiments.ipynb #6dc90392
 @dataclass
@@ -319,25 +321,21 @@ TABLE1_COLUMNS = ("precision", "accuracy", "f1", "recall")  # the paper's column
 def summary_table(results: Results,
                   metrics: tuple = TABLE1_COLUMNS,
                   order: list | None = None,      # row order (default: first-seen)
-                  n_boot: int = 1000, seed: int = 0) -> pd.DataFrame:
-    "Per model: mean, sd, n over seeds and a pooled bootstrap CI for each metric (a long-format frame)."
-    df = results.frame()
-    order = order or results.labels()
+                  level: float = 0.95) -> pd.DataFrame:
+    "Per model and metric: mean, sd and n over seeds and the Student-t interval over seeds (a long-format frame)."
     rows = []
-    for label in order:
-        runs = df[df.label == label]
-        if runs.empty: raise ValueError(f"no runs labelled {label!r}")
-        y, proba = results.pooled(label)
-        boot = bootstrap_metrics(y, proba, metrics=list(metrics), n_boot=n_boot, seed=seed)
+    for label in order or results.labels():
         for m in metrics:
-            rows.append({"model": label, "metric": m, "mean": runs[m].mean(), "sd": runs[m].std(ddof=1) if len(runs) > 1 else np.nan,
-                         "n_seeds": len(runs), "ci_low": boot.loc[m, "ci_low"], "ci_high": boot.loc[m, "ci_high"]})
-    return pd.DataFrame(rows)
+            v = seed_interval([r.metrics[m] for r in results.runs(label)], level)
+            rows.append({"model": label, "metric": m, "mean": v["mean"], "sd": v["sd"], "n_seeds": v["n"],
+                         "ci_low": v["ci_low"], "ci_high": v["ci_high"]})
+    out = pd.DataFrame(rows); out.attrs["interval"] = f"{level:.0%} Student-t interval over seeds (seed, split and test sampling)"
+    return out
 
 def wide_table(summary: pd.DataFrame, reference: pd.DataFrame | None = None, digits: int = 3) -> pd.DataFrame:
-    "Mean ± sd [CI] per cell, models as rows, metrics as columns; the paper's numbers beside ours if given."
-    s = summary.assign(cell=[f"{fmt_mean_sd(m, sd, digits)} [{lo:.{digits}f}, {hi:.{digits}f}]"
-                             for m, sd, lo, hi in zip(summary["mean"], summary["sd"], summary.ci_low, summary.ci_high)])
+    "'mean ± sd [lo, hi]' per cell, models as rows, metrics as columns; the paper's numbers beside ours if given."
+    s = summary.assign(cell=[fmt_interval(m, sd, lo, hi, digits) for m, sd, lo, hi in
+                             zip(summary["mean"], summary["sd"], summary.ci_low, summary.ci_high)])
     order = list(dict.fromkeys(summary.model)); cols = list(dict.fromkeys(summary.metric))
     w = s.pivot(index="model", columns="metric", values="cell").reindex(index=order, columns=cols)
     w.columns = [f"{c} (macro)" if c in ("precision", "recall", "f1") else c for c in cols]
@@ -347,14 +345,27 @@ def wide_table(summary: pd.DataFrame, reference: pd.DataFrame | None = None, dig
     w.index.name = "model"
     return w
 
-def paired_comparison(results: Results, a: str, b: str, metric: str = "accuracy", n_boot: int = 1000, seed: int = 0) -> dict:
-    "Paired bootstrap of `a` minus `b` over the (seed, patient) pairs both were tested on."
-    pa, pb = results.predictions(a), results.predictions(b)
-    m = pa.merge(pb, on=["seed", "patient_id"], suffixes=("_a", "_b"))
-    if len(m) == 0: raise ValueError(f"{a!r} and {b!r} share no test patients (were they run with the same seeds and cohort?)")
-    if not (m.y_a == m.y_b).all(): raise ValueError(f"{a!r} and {b!r} disagree on the labels of shared test patients")
-    return {"a": a, "b": b, **paired_bootstrap(m.y_a.to_numpy(), np.stack(m.proba_a.to_numpy()), np.stack(m.proba_b.to_numpy()),
-                                               metric=metric, n_boot=n_boot, seed=seed)}
+def _check_pairing(results: Results, a: str, b: str):
+    "Both models must have been tested on the same seeds and, per seed, the same patients."
+    ra, rb = {r.seed: r for r in results.runs(a)}, {r.seed: r for r in results.runs(b)}
+    if set(ra) != set(rb): raise ValueError(f"{a!r} ran on seeds {sorted(ra)} but {b!r} on {sorted(rb)}: a paired comparison needs the same seeds")
+    for s in ra:
+        if ra[s].patient_id != rb[s].patient_id: raise ValueError(f"{a!r} and {b!r} were tested on different patients for seed {s}")
+
+def paired_comparison(results: Results, a: str, b: str, metric: str = "accuracy", level: float = 0.95) -> dict:
+    "`a` minus `b`, paired by seed (same split, same test patients): mean difference, t-interval over seeds, p-value."
+    _check_pairing(results, a, b)
+    return {"a": a, "b": b, **paired_seed_comparison(results.per_seed(metric).loc[a], results.per_seed(metric).loc[b], level)}
+
+def compare_runs(results: Results, pairs: list, metric: str = "accuracy", level: float = 0.95) -> pd.DataFrame:
+    "One family of paired comparisons [(a, b), ...]: per-seed differences, Holm-adjusted verdicts, Bonferroni intervals."
+    for a, b in pairs: _check_pairing(results, a, b)
+    per_seed = results.per_seed(metric)
+    return compare_family({f"{a} − {b}": (per_seed.loc[a], per_seed.loc[b]) for a, b in pairs}, level)
+
+def fmt_comparison(row: pd.Series, digits: int = 3) -> str:
+    "'Ours − CNN = +0.050 ± 0.010 [+0.030, +0.070] (p_holm 0.002)' from a `compare_runs` row."
+    return f"{row.name} = {fmt_interval(row['diff'], row.sd, row.ci_low, row.ci_high, digits, signed=True)} (Holm p {row.p_holm:.2g})"
 
 # %% ../nbs/30_experiments.ipynb #e9400d94
 def write_table(df: pd.DataFrame, out_dir: str | Path, stem: str, caption: str = "") -> list:
@@ -424,6 +435,11 @@ class Experiment:
         have = {r.cache_key for r in self.results}
         self.results.extend(r for r in res if r.cache_key not in have)
         return res
+    def run_classical(self, label: str = "Classical", modalities: list | None = None, seeds: list | None = None) -> Results:
+        "The scikit-learn baseline on the same seeds, splits and test patients as the deep runs."
+        res = Results(run_classical(self.cohort, s, label, modalities, cache_dir=self.cache_dir) for s in (seeds or self.seeds))
+        self.results.extend(res)
+        return res
     def load(self, result: RunResult) -> tuple:
         "(model, Prepared) of a finished run: its weights and its seed's data, without retraining."
         return load_run(result, self.cohort, self.cache_dir)
@@ -449,14 +465,22 @@ class Experiment:
         return entry
 
 # %% ../nbs/30_experiments.ipynb #51e0caf2
-def majority_baseline(cohort: Cohort, seeds: list, split: tuple = (0.7, 0.15, 0.15)) -> pd.Series:
-    "Per seed: test accuracy of always predicting the training part's most frequent class (the run's own split)."
+def majority_runs(cohort: Cohort, seeds: list, split: tuple = (0.7, 0.15, 0.15), label: str = "Majority class") -> Results:
+    "Per seed, a model that reads nothing: probabilities = the class frequencies of that seed's training part."
     from mmdr.data import split_indices
-    y = cohort.y.numpy(); acc = {}
+    y, k, out = cohort.y.numpy(), len(cohort.class_names), Results()
     for s in seeds:
         idx = split_indices(y, split, seed=s)
-        acc[s] = float((y[idx["test"]] == np.bincount(y[idx["train"]]).argmax()).mean())
-    return pd.Series(acc, name="majority class", dtype=float).rename_axis("seed")
+        freq = np.bincount(y[idx["train"]], minlength=k) / len(idx["train"])
+        freq = freq + 1e-9 * (np.arange(k) == freq.argmax())                    # ties go to the first most frequent class
+        proba = np.tile(freq / freq.sum(), (len(idx["test"]), 1))
+        m = classification_metrics(y[idx["test"]], proba, class_names=cohort.class_names)
+        out.append(RunResult(label=label, cache_key=f"majority-{s}", seed=s, spec={"majority": True, "split": list(split)},
+                             metrics={k_: v for k_, v in m.items() if isinstance(v, (int, float, str))},
+                             patient_id=[cohort.patient_id[i] for i in idx["test"]], y=y[idx["test"]].tolist(),
+                             proba=np.round(proba, 9).tolist(), history={}, best_epoch=0, n_params=0, train_seconds=0.0,
+                             fit_seconds=0.0, device="cpu", threads=1, versions={"mmdr": mmdr.__version__}))
+    return out
 
 def shapley_values(worth: dict,    # frozenset of players -> value, for every subset (the empty set included)
                    players: list   # the players, in display order
@@ -500,42 +524,190 @@ def model_ceilings(models: list,          # [(label, ModelConfig)]
     oracle = oracle_ceilings(cfg, n=n, sets=list(dict.fromkeys(sets.values())))
     oracle["set"] = list(dict.fromkeys(sets.values()))
     by_set = oracle.set_index("set")
+    kind = {s: "upper bound (the oracle sees the scan's latent findings)" if "image" in s else "exact" for s in sets.values()}
     return pd.DataFrame([{"model": label, "modalities": by_set.loc[[s], "modalities"].iloc[0], "ceiling": by_set.loc[[s], "accuracy"].iloc[0],
-                          "se": by_set.loc[[s], "se"].iloc[0]} for label, s in sets.items()]).set_index("model")
+                          "se": by_set.loc[[s], "se"].iloc[0], "kind": kind[s]} for label, s in sets.items()]).set_index("model")
 
 # %% ../nbs/30_experiments.ipynb #4d130dc4
-def claims_table(results: Results, metric: str = "accuracy", n_boot: int = 1000, ceiling: float | None = None) -> pd.DataFrame:
-    "The paper's claims that these results can test, with our answer, its evidence and the paper's answer."
-    df = results.frame(); means = df.groupby("label")[metric].mean()
-    have = set(means.index); rows = []
-    def pc(a, b): return paired_comparison(results, a, b, metric, n_boot=n_boot)
+def _verdict_word(v: str, yes: str = "yes", no: str = "no: the opposite holds") -> str:
+    return yes if v == "A > B" else (no if v == "A < B" else "not resolved")
+
+def ceiling_check(results: Results, label: str, ceiling: float, level: float = 0.95) -> dict:
+    "Is `label`'s mean accuracy above the ceiling by more than test sampling allows? (binomial error of all its test patients)"
+    from scipy.stats import norm
+    runs = results.runs(label)
+    n = sum(len(r.y) for r in runs); mean = float(np.mean([r.metrics["accuracy"] for r in runs]))
+    margin = float(norm.ppf(0.5 + level / 2)) * math.sqrt(ceiling * (1 - ceiling) / n)
+    return {"mean": mean, "ceiling": ceiling, "margin": margin, "above": mean > ceiling + margin,
+            "text": f"{label} {mean:.3f} vs ceiling {ceiling:.3f} (test-sampling margin ±{margin:.3f} over {n} test patients)"}
+
+def claims_table(results: Results,
+                 reference: str = "Ours",            # the fused model every claim is about
+                 metric: str = "accuracy",
+                 baseline: str | None = None,        # label of the classical baseline's runs, if any
+                 ceiling: float | None = None,       # the oracle's joint ceiling for `reference`, if known
+                 level: float = 0.95) -> pd.DataFrame:
+    "Table I's claims, tested as one Holm-corrected family of paired comparisons; the paper's answer beside ours."
+    have = results.labels()
+    if reference not in have: raise ValueError(f"no runs labelled {reference!r} (the reference model); labels are {have}")
     singles = [l for l in TABLE1_ROWS if l in have]
-    if "Ours" in have and singles:
-        best = max(singles, key=lambda l: means[l]); c = pc("Ours", best)
-        rows.append({"claim": f"fusion beats the best single-modality model ({metric})",
-                     "ours": "yes" if c["ci_low"] > 0 else ("no: it is worse" if c["ci_high"] < 0 else "not shown (CI includes 0)"),
-                     "evidence": f"Ours - {best} = {c['diff']:+.3f} [{c['ci_low']:+.3f}, {c['ci_high']:+.3f}] (paired bootstrap, 95%)",
-                     "paper": "yes (0.77 vs 0.73 for the Transformer; no interval given)"})
-    paper_order = [l for l in ("CNN", "RNN", "Transformer") if l in have]
-    if len(paper_order) == 3:
-        ours = sorted(paper_order, key=lambda l: means[l])
-        rows.append({"claim": f"single-modality ranking by {metric} (worst to best)", "ours": " < ".join(ours),
-                     "evidence": ", ".join(f"{l} {means[l]:.3f}" for l in ours), "paper": "CNN < RNN < Transformer"})
+    paper3 = [l for l in ("CNN", "RNN", "Transformer") if l in have]
+    pairs = [(reference, l) for l in singles] + ([(reference, baseline)] if baseline else [])
+    pairs += [(b, a) for i, a in enumerate(paper3) for b in paper3[i + 1:]] if len(paper3) == 3 else []
+    fam = compare_runs(results, pairs, metric, level)
+    means = results.per_seed(metric).mean(1)
+    rows = []
+    if singles:
+        best = max(singles, key=lambda l: means[l]); c = fam.loc[f"{reference} − {best}"]
+        rows.append({"claim": f"fusion beats the best single-modality model ({metric})", "ours": _verdict_word(c.verdict),
+                     "evidence": fmt_comparison(c), "paper": "yes (0.77 vs 0.73 for the Transformer; no interval given)"})
+        allv = [fam.loc[f"{reference} − {l}"].verdict for l in singles]
+        rows.append({"claim": f"fusion beats every single-modality model ({metric})",
+                     "ours": "yes" if all(v == "A > B" for v in allv) else ("no" if any(v == "A < B" for v in allv) else "not resolved"),
+                     "evidence": "; ".join(f"{l}: {_verdict_word(v, 'beaten', 'ahead of fusion')}" for l, v in zip(singles, allv)),
+                     "paper": "yes (CNN, RNN, Transformer)"})
+    if baseline:
+        c = fam.loc[f"{reference} − {baseline}"]
+        rows.append({"claim": f"the deep fused model beats the classical baseline ({baseline}, {metric})",
+                     "ours": _verdict_word(c.verdict), "evidence": fmt_comparison(c), "paper": "(not compared)"})
+    if len(paper3) == 3:
+        order = sorted(paper3, key=lambda l: means[l])
+        adjacent = [fam.loc[f"{b} − {a}"] if f"{b} − {a}" in fam.index else fam.loc[f"{a} − {b}"] for a, b in zip(order, order[1:])]
+        ok = all(r.verdict == ("A > B" if r.name == f"{b} − {a}" else "A < B") for r, a, b in zip(adjacent, order, order[1:]))
+        rows.append({"claim": f"single-modality ranking by {metric} (worst to best)",
+                     "ours": " < ".join(order) if ok else "not resolved",
+                     "evidence": f"point estimates {' < '.join(order)}; " + "; ".join(fmt_comparison(r) for r in adjacent),
+                     "paper": "CNN < RNN < Transformer"})
+    if ceiling is not None:
+        c = ceiling_check(results, reference, ceiling)
+        rows.append({"claim": "the fused model stays under the oracle's joint ceiling (within test sampling)",
+                     "ours": "NO: check the evaluation" if c["above"] else "yes", "evidence": c["text"], "paper": "(no ceiling: real data)"})
+    return pd.DataFrame(rows).set_index("claim")
+
+def ablation_claims(results: Results, reference: str = "Ours", metric: str = "accuracy", baseline: str | None = None,
+                    level: float = 0.95) -> pd.DataFrame:
+    "Figure 4's claims (which removal hurts, most and least), as one Holm-corrected family of paired comparisons."
+    have = results.labels()
+    if reference not in have: raise ValueError(f"no runs labelled {reference!r} (the full model); labels are {have}")
     abl = [l for l in ABLATION_ROWS if l in have]
-    paper_abl = ["N_CNN", "N_RNN", "N_Transformer"]                # the three branches of the paper's Figure 4
-    if "Ours" in have and abl:
-        comps = {l: pc("Ours", l) for l in abl}
-        for among, cands in (("", abl), (" among the paper's three (CNN, RNN, Transformer)", [l for l in paper_abl if l in abl])):
-            if not cands or (among and len(cands) < 3) or (among and cands == abl): continue
-            worst = max(cands, key=lambda l: comps[l]["diff"]); least = min(cands, key=lambda l: comps[l]["diff"])
-            for name, l, paper in (("hurts most", worst, "N_Transformer (performance 'decreases sharply')"),
-                                   ("hurts least", least, "N_CNN ('the least impact')")):
-                c = comps[l]
-                rows.append({"claim": f"removing which branch {name}{among} ({metric})", "ours": l,
-                             "evidence": f"Ours - {l} = {c['diff']:+.3f} [{c['ci_low']:+.3f}, {c['ci_high']:+.3f}]" +
-                                         ("" if c["ci_low"] > 0 else " (CI includes 0: no clear loss)"),
-                             "paper": paper})
-    if ceiling is not None and "Ours" in have:
-        rows.append({"claim": "the fused model stays under the oracle's joint ceiling", "ours": "yes" if means["Ours"] <= ceiling else "NO: check the evaluation",
-                     "evidence": f"Ours {means['Ours']:.3f} vs ceiling {ceiling:.3f}", "paper": "(no ceiling: real data)"})
-    return pd.DataFrame(rows).set_index("claim") if rows else pd.DataFrame(columns=["ours", "evidence", "paper"])
+    paper3 = [l for l in ("N_CNN", "N_RNN", "N_Transformer") if l in have]
+    pairs = [(reference, l) for l in abl] + ([(reference, baseline)] + [(l, baseline) for l in abl] if baseline else [])
+    pairs += [(b, a) for i, a in enumerate(paper3) for b in paper3[i + 1:]] if len(paper3) == 3 else []
+    fam = compare_runs(results, pairs, metric, level)
+    rows = [{"claim": f"removing the {l[2:]} branch hurts ({metric})", "ours": _verdict_word(fam.loc[f"{reference} − {l}"].verdict),
+             "evidence": fmt_comparison(fam.loc[f"{reference} − {l}"]), "paper": "yes, to varying degrees"} for l in abl]
+    if len(paper3) == 3:
+        means = results.per_seed(metric).mean(1)
+        def versus(x, y):                                    # the family row comparing ablated models x and y, as x − y
+            r = fam.loc[f"{x} − {y}"] if f"{x} − {y}" in fam.index else fam.loc[f"{y} − {x}"]
+            return r, r.verdict == ("A > B" if r.name == f"{x} − {y}" else "A < B")
+        for name, pick, paper in (("hurts most", min, "N_Transformer (performance 'decreases sharply')"),
+                                  ("hurts least", max, "N_CNN ('the least impact')")):
+            chosen = pick(paper3, key=lambda l: means[l])      # most harmful removal = lowest accuracy left
+            checks = [versus(o, chosen) if pick is min else versus(chosen, o) for o in paper3 if o != chosen]
+            rows.append({"claim": f"removing which branch {name} among the paper's three ({metric})",
+                         "ours": chosen if all(ok for _, ok in checks) else "not resolved",
+                         "evidence": f"point estimate: {chosen}; " + "; ".join(fmt_comparison(r) for r, _ in checks), "paper": paper})
+    if baseline:
+        c = fam.loc[f"{reference} − {baseline}"]
+        rows.append({"claim": f"the full fused model beats the classical baseline ({metric})", "ours": _verdict_word(c.verdict),
+                     "evidence": fmt_comparison(c), "paper": "(not compared)"})
+    return pd.DataFrame(rows).set_index("claim")
+
+# %% ../nbs/30_experiments.ipynb #9b254ac1
+def run_classical(cohort: Cohort, seed: int,
+                  label: str = "Classical",      # the row name
+                  modalities: list | None = None,  # None: every modality, features concatenated (early fusion)
+                  split: tuple = (0.7, 0.15, 0.15),
+                  cache_dir=None) -> RunResult:
+    "The scikit-learn baseline (`mmdr.baselines.best_baseline`, chosen on validation) on one seed's split, as a RunResult."
+    from mmdr.baselines import best_baseline
+    import mmdr.baselines
+    cache, fp = _cache_path(cache_dir), cohort_fingerprint(cohort)
+    spec = {"classical": sorted(modalities) if modalities else None, "seed": seed, "cohort": fp, "split": list(split)}
+    code = hashlib.sha1(Path(mmdr.baselines.__file__).read_bytes() + code_version().encode()).hexdigest()[:12]
+    key = "classical-" + hashlib.sha1(json.dumps({**spec, "code": code}, sort_keys=True).encode()).hexdigest()[:20]
+    if cache is not None and (cache / f"{key}.json").exists(): return RunResult.load(cache / f"{key}.json").replace(cached=True, label=label)
+    data = prepare(cohort, seed, split)
+    b = best_baseline(data.train, data.valid, data.test, modalities, seed)
+    metrics = classification_metrics(data.test.y.numpy(), b["proba"], class_names=data.test.class_names)
+    res = RunResult(label=label, cache_key=key, seed=seed, spec={**spec, "chosen": b["name"], "candidates": b["candidates"]},
+                    metrics={k: v for k, v in metrics.items() if isinstance(v, (int, float, str))}, patient_id=list(data.test.patient_id),
+                    y=data.test.y.tolist(), proba=np.round(b["proba"], 6).tolist(), history={}, best_epoch=0,
+                    n_params=int(b["n_features"]), train_seconds=b["seconds"], fit_seconds=b["seconds"], device="cpu", threads=1,
+                    versions={"mmdr": mmdr.__version__, "torch": torch.__version__, "code": code})
+    if cache is not None: res.save(cache / f"{key}.json")
+    return res
+
+# %% ../nbs/30_experiments.ipynb #c38ef50c
+def family_findings(fam: pd.DataFrame,              # a `compare_runs` / `compare_family` result
+                    yes: str = "A ahead",           # the answer when a comparison is resolved as A > B
+                    no: str = "A behind") -> pd.DataFrame:  # ... and as A < B
+    "One row per comparison of a family: its verdict in words (or 'not resolved') and the evidence."
+    return pd.DataFrame({"finding": list(fam.index), "answer": [_verdict_word(v, yes, no) for v in fam.verdict],
+                         "evidence": [fmt_comparison(r) for _, r in fam.iterrows()]}).set_index("finding")
+
+def best_of(results: Results, labels: list, metric: str = "accuracy", level: float = 0.95,
+            higher_is_better: bool = True) -> dict:
+    "The model with the best mean, named only if it beats every other one in a Holm-corrected family; else 'not resolved'."
+    means = results.per_seed(metric).mean(1).reindex(labels)
+    best = means.idxmax() if higher_is_better else means.idxmin()
+    fam = compare_runs(results, [(best, l) for l in labels if l != best], metric, level)
+    want = "A > B" if higher_is_better else "A < B"
+    ok = bool((fam.verdict == want).all())
+    return {"best": best if ok else "not resolved", "point_estimate": best, "family": fam,
+            "evidence": "; ".join(fmt_comparison(r) for _, r in fam.iterrows())}
+
+def hidden_accuracy(experiment: "Experiment", results: Results, label: str,
+                    hide,                          # modalities to hide for every test patient, or f(test cohort, seed) -> {m: (N,) bool}
+                   ) -> pd.Series:
+    "Per seed: test accuracy of `label`'s trained model (loaded, not retrained) when modalities are hidden at test time."
+    acc = {}
+    for r in results.runs(label):
+        model, data = experiment.load(r)
+        test = data.test.hide(hide(data.test, r.seed) if callable(hide) else list(hide))
+        acc[r.seed] = float((predict_proba(model, test).argmax(1) == test.y.numpy()).mean())
+    return pd.Series(acc, name=label, dtype=float).rename_axis("seed")
+
+def coalition_models(branches: list) -> list:
+    "[(label, ModelConfig)] for every non-empty subset of `branches`, as the paper's intermediate fusion (concat)."
+    from mmdr.fusion import ModelConfig, BranchConfig
+    subsets = [s for k in range(1, len(branches) + 1) for s in itertools.combinations(branches, k)]
+    return [("+".join(s), ModelConfig(branches=[BranchConfig(b) for b in s])) for s in subsets]
+
+def coalition_worth(results: Results, branches: list, empty: pd.Series) -> pd.DataFrame:
+    "coalition x seed accuracy of the runs of `coalition_models(branches)`, with the empty coalition (e.g. majority runs) as '(none)'."
+    per_seed = results.per_seed("accuracy")
+    worth = per_seed.loc[[l for l in per_seed.index if set(l.split("+")) <= set(branches)]]
+    worth.loc["(none)"] = empty.reindex(worth.columns).values
+    return worth
+
+def oracle_worth(cohort: Cohort, models: list) -> pd.Series:
+    "The oracle's ceiling for each (label, ModelConfig), and the prior-only accuracy as '(none)' (synthetic cohort only)."
+    from mmdr.synthetic import SyntheticConfig, oracle_ceilings
+    out = model_ceilings(models, cohort).ceiling
+    out.loc["(none)"] = float(oracle_ceilings(SyntheticConfig.from_dict(cohort.meta["config"]), sets=[()]).accuracy.iloc[0])
+    return out
+
+def shapley_table(worth: pd.DataFrame,       # coalition ("a+b", "(none)") x seed values, from `coalition_worth`
+                  branches: list, level: float = 0.95) -> pd.DataFrame:
+    "Per branch: the Shapley value per seed (columns 'seed s'), their mean, sd and t-interval over seeds."
+    key = lambda l: frozenset() if l == "(none)" else frozenset(l.split("+"))
+    phi = pd.DataFrame({s: shapley_values({key(l): v for l, v in worth[s].items()}, branches) for s in worth.columns})
+    iv = {b: seed_interval(phi.loc[b].values, level) for b in branches}
+    out = pd.DataFrame({k: [iv[b][c] for b in branches] for k, c in (("Shapley value", "mean"), ("sd", "sd"), ("ci_low", "ci_low"),
+                                                                       ("ci_high", "ci_high"))}, index=pd.Index(branches, name="branch"))
+    return out.join(phi.add_prefix("seed "))
+
+def cost_table(results: Results, order: list | None = None) -> pd.DataFrame:
+    "Per model: parameters, training-only seconds, seconds per epoch, epochs run and best epoch (mean ± sd over seeds)."
+    rows = []
+    for label in order or results.labels():
+        runs = results.runs(label)
+        def ms(xs, digits=2):
+            v = seed_interval(xs); return fmt_mean_sd(v["mean"], v["sd"], digits)
+        rows.append({"model": label, "parameters": f"{runs[0].n_params:,}", "train seconds": ms([r.train_seconds for r in runs]),
+                     "seconds per epoch": ms([float(np.mean(r.history["train_seconds"])) for r in runs if r.history]),
+                     "epochs run": ms([len(r.history["epoch"]) for r in runs if r.history], 1),
+                     "best epoch": ms([r.best_epoch for r in runs], 1), "device": ", ".join(sorted({r.device for r in runs}))})
+    return pd.DataFrame(rows).set_index("model")
