@@ -11,8 +11,8 @@ from torch import nn
 from torchvision.models import VisionTransformer, resnet18
 
 # %% auto #0
-__all__ = ['ENCODERS', 'ENCODER_MODALITIES', 'num_params', 'conv_block', 'CNNEncoder', 'PatchEmbed', 'ViTEncoder', 'RNNEncoder',
-           'FCNEncoder', 'make_encoder', 'time_train_step']
+__all__ = ['ENCODERS', 'ENCODER_MODALITIES', 'num_params', 'conv_block', 'CNNEncoder', 'PatchEmbed', 'ViTEncoder',
+           'reverse_valid', 'RNNEncoder', 'FCNEncoder', 'make_encoder', 'time_train_step']
 
 # %% ../nbs/10_encoders.ipynb #ef10d4ab
 def num_params(module: nn.Module,           # any model
@@ -39,29 +39,36 @@ def conv_block(in_channels: int,    # channels in
                          nn.BatchNorm2d(out_channels), nn.ReLU(inplace=True))
 
 class CNNEncoder(nn.Module):
-    "Space-to-depth stem, stride-2 conv blocks, global average pool, a linear map to `out_dim` features."
+    "Space-to-depth stem, conv stages that halve the side, global pooling, a linear map to `out_dim` features."
     def __init__(self,
                  in_channels: int = 1,              # grey-level scans have one channel
                  out_dim: int = 64,                 # feature size handed to fusion
-                 channels: tuple = (16, 32, 64),    # one stride-2 conv block per entry
+                 channels: tuple = (16, 32, 64),    # one stage per entry; each halves the side
                  stem: int = 2,                     # fold stem x stem pixel blocks into channels first (1 = off)
+                 downsample: str = "stride",        # how a stage halves the side: "stride" (its first conv) or "max" (a max pool after it)
+                 convs_per_block: int = 1,          # 3x3 conv blocks per stage
+                 pool: str = "avgmax",              # global pooling: "avg", or "avgmax" (average and maximum, concatenated)
                  arch: str = "compact",             # "compact" or "resnet18" (torchvision, random weights)
                  dropout: float = 0.0):             # dropout before the projection
         super().__init__()
-        _check_positive(in_channels=in_channels, out_dim=out_dim, stem=stem)
-        self.stem = stem if arch == "compact" else 1
+        _check_positive(in_channels=in_channels, out_dim=out_dim, stem=stem, convs_per_block=convs_per_block)
+        if downsample not in ("stride", "max"): raise ValueError(f"unknown downsample {downsample!r}; use 'stride' or 'max'")
+        if pool not in ("avg", "avgmax"): raise ValueError(f"unknown pool {pool!r}; use 'avg' or 'avgmax'")
+        self.stem, self.pool = (stem if arch == "compact" else 1), pool
         if arch == "compact":
-            if not channels: raise ValueError("channels must list at least one conv block, e.g. (16, 32, 64)")
+            if not channels: raise ValueError("channels must list at least one stage, e.g. (16, 32, 64)")
             layers, c = [nn.PixelUnshuffle(stem)] if stem > 1 else [], in_channels * stem * stem
-            for ch in channels: layers.append(conv_block(c, ch)); c = ch
+            for ch in channels:
+                for i in range(convs_per_block):
+                    layers.append(conv_block(c, ch, stride=2 if downsample == "stride" and i == 0 else 1)); c = ch
+                if downsample == "max": layers.append(nn.MaxPool2d(2))
             self.body, self.num_features = nn.Sequential(*layers), c
         elif arch == "resnet18":
             net = resnet18(weights=None)
             net.conv1 = nn.Conv2d(in_channels, 64, 7, 2, 3, bias=False)
             self.body, self.num_features = nn.Sequential(*list(net.children())[:-2]), 512
         else: raise ValueError(f"unknown CNN arch {arch!r}; use 'compact' or 'resnet18'")
-        self.pool = nn.AdaptiveAvgPool2d(1)
-        self.head = _projection(self.num_features, out_dim, dropout)
+        self.head = _projection(self.num_features * (2 if pool == "avgmax" else 1), out_dim, dropout)
         self.out_dim = out_dim
 
     def forward_features(self, x):         # (B, C, H, W) -> (B, num_features, H', W')
@@ -71,7 +78,9 @@ class CNNEncoder(nn.Module):
         return self.body(x)
 
     def forward_head(self, fmap):          # (B, num_features, H', W') -> (B, out_dim)
-        return self.head(self.pool(fmap).flatten(1))
+        h = fmap.mean((2, 3))                                               # (B, num_features)
+        if self.pool == "avgmax": h = torch.cat([h, fmap.amax((2, 3))], 1)  # (B, 2 * num_features)
+        return self.head(h)
 
     def forward(self, x):                  # (B, C, H, W) -> (B, out_dim)
         return self.forward_head(self.forward_features(x))
@@ -89,7 +98,7 @@ class PatchEmbed(nn.Conv2d):
 
 # %% ../nbs/10_encoders.ipynb #bc447f91
 class ViTEncoder(nn.Module):
-    "torchvision's VisionTransformer with a `in_channels` patch projection; the class token, projected, is the feature."
+    "torchvision's VisionTransformer with an `in_channels` patch projection; the class token (or the patches' mean), projected, is the feature."
     def __init__(self,
                  image_size: int = 64,         # side of the (square) input image
                  in_channels: int = 1,         # grey-level scans have one channel
@@ -99,11 +108,13 @@ class ViTEncoder(nn.Module):
                  num_layers: int = 2,          # transformer blocks
                  num_heads: int = 4,           # attention heads per block
                  mlp_dim: int | None = None,   # width of each block's MLP (default 2 * hidden_dim)
+                 pool: str = "cls",            # the feature: the class token ("cls") or the mean of the patch tokens ("mean")
                  out_dim: int = 64,            # feature size handed to fusion
                  dropout: float = 0.0):        # dropout inside the transformer and before the projection
         super().__init__()
         _check_positive(image_size=image_size, in_channels=in_channels, hidden_dim=hidden_dim,
                         num_layers=num_layers, num_heads=num_heads, out_dim=out_dim)
+        if pool not in ("cls", "mean"): raise ValueError(f"unknown pool {pool!r}; use 'cls' or 'mean'")
         if hidden_dim % num_heads: raise ValueError(f"hidden_dim={hidden_dim} must be divisible by num_heads={num_heads}")
         if grid is not None:
             _check_positive(grid=grid)
@@ -113,7 +124,7 @@ class ViTEncoder(nn.Module):
             if image_size % patch_size:
                 raise ValueError(f"image_size={image_size} is not a multiple of patch_size={patch_size}; "
                                  f"pick a divisor of {image_size}, or pass grid= to pad the image to a grid of patches")
-        self.image_size, self.patch_size = image_size, patch_size
+        self.image_size, self.patch_size, self.pool = image_size, patch_size, pool
         self.padded_size = patch_size * (grid or image_size // patch_size)
         self.vit = VisionTransformer(image_size=self.padded_size, patch_size=patch_size, num_layers=num_layers,
                                      num_heads=num_heads, hidden_dim=hidden_dim, mlp_dim=mlp_dim or 2 * hidden_dim,
@@ -136,23 +147,31 @@ class ViTEncoder(nn.Module):
         return self.vit.encoder(torch.cat([cls, tokens], 1))      # + position embedding, blocks, LayerNorm
 
     def forward_head(self, tokens):         # (B, 1 + N, hidden_dim) -> (B, out_dim)
-        return self.head(tokens[:, 0])
+        return self.head(tokens[:, 0] if self.pool == "cls" else tokens[:, 1:].mean(1))   # (B, hidden_dim) first
 
     def forward(self, x):                   # (B, C, H, W) -> (B, out_dim)
         return self.forward_head(self.forward_features(x))
 
 # %% ../nbs/10_encoders.ipynb #1c82d58c
+def reverse_valid(x: torch.Tensor,        # (B, T, ...) a padded batch of sequences
+                  lengths: torch.Tensor   # (B,) valid steps of each row
+                 ) -> torch.Tensor:       # (B, T, ...)
+    "Reverse the first `lengths[b]` steps of every row in place; the padding after them stays where it is."
+    t = torch.arange(x.shape[1], device=x.device)[None]                         # (1, T)
+    idx = torch.where(t < lengths[:, None], lengths[:, None] - 1 - t, t)        # (B, T): step read by each position
+    return x.gather(1, idx.view(*idx.shape, *[1] * (x.ndim - 2)).expand_as(x))
+
 class RNNEncoder(nn.Module):
-    "Embedding (tokens) or linear (series) front, an LSTM/GRU, its outputs pooled over the valid steps, projected."
+    "Embedding (tokens) or linear (series) front, an LSTM/GRU (both ways), its outputs pooled over the valid steps, projected."
     def __init__(self,
                  vocab_size: int | None = None,  # token input: size of the vocabulary (id 0 = <pad>)
                  in_features: int | None = None, # series input: channels per step
                  embed_dim: int = 32,            # width of the front (word embedding / linear map)
-                 hidden_dim: int = 64,           # RNN state size
+                 hidden_dim: int = 64,           # RNN state size, per direction
                  num_layers: int = 1,            # stacked RNN layers
                  cell: str = "lstm",             # "lstm" or "gru"
-                 bidirectional: bool = False,    # also read the sequence backwards (packed, slower)
-                 pool: str = "max",              # "last" valid state, or "mean" / "max" over the valid steps
+                 bidirectional: bool = False,    # also read the sequence backwards (a second RNN over each reversed sequence)
+                 pool: str = "max",              # "last" valid state, "mean" / "max" over the valid steps, or "meanmax" (both)
                  out_dim: int = 64,              # feature size handed to fusion
                  dropout: float = 0.0,           # between RNN layers and before the projection
                  pad_id: int = 0):               # token id of <pad>
@@ -162,7 +181,8 @@ class RNNEncoder(nn.Module):
         _check_positive(embed_dim=embed_dim, hidden_dim=hidden_dim, num_layers=num_layers, out_dim=out_dim)
         cells = {"lstm": nn.LSTM, "gru": nn.GRU}
         if cell not in cells: raise ValueError(f"unknown RNN cell {cell!r}; use 'lstm' or 'gru'")
-        if pool not in ("last", "mean", "max"): raise ValueError(f"unknown pooling {pool!r}; use 'last', 'mean' or 'max'")
+        if pool not in ("last", "mean", "max", "meanmax"):
+            raise ValueError(f"unknown pooling {pool!r}; use 'last', 'mean', 'max' or 'meanmax'")
         self.tokens, self.pad_id, self.bidirectional, self.pool, self.out_dim = vocab_size is not None, pad_id, bidirectional, pool, out_dim
         if self.tokens:
             _check_positive(vocab_size=vocab_size)
@@ -170,10 +190,12 @@ class RNNEncoder(nn.Module):
         else:
             _check_positive(in_features=in_features)
             self.front = nn.Linear(in_features, embed_dim)
-        self.rnn = cells[cell](embed_dim, hidden_dim, num_layers, batch_first=True, bidirectional=bidirectional,
-                               dropout=dropout if num_layers > 1 else 0.0)
+        rnn = lambda: cells[cell](embed_dim, hidden_dim, num_layers, batch_first=True, dropout=dropout if num_layers > 1 else 0.0)
+        self.rnn = rnn()                                          # reads each sequence forwards
+        self.rnn_reverse = rnn() if bidirectional else None       # reads each sequence backwards
         self.hidden_dim = hidden_dim
-        self.head = _projection(hidden_dim * (2 if bidirectional else 1), out_dim, dropout)
+        width = hidden_dim * (2 if bidirectional else 1)
+        self.head = _projection(width * (2 if pool == "meanmax" else 1), out_dim, dropout)
 
     def lengths(self, x, lengths=None):     # -> (B,) long, clamped to 1..T
         "Valid length of each sequence: given, or non-pad tokens, or the full length."
@@ -182,7 +204,7 @@ class RNNEncoder(nn.Module):
         return lengths.to(device=x.device, dtype=torch.long).clamp(1, x.shape[1])  # an empty sequence reads one pad
 
     def forward_features(self, x, lengths=None):  # (B, T) ids or (B, T, C) values -> (B, T', D * hidden_dim), (B,)
-        "The RNN's output at every step (exact at the valid steps), and the valid lengths."
+        "The RNN's output at every step (exact at the valid steps; backward half second), and the valid lengths."
         want = 2 if self.tokens else 3
         if x.ndim != want:
             raise ValueError(f"RNNEncoder({'vocab_size' if self.tokens else 'in_features'}=...) expects "
@@ -190,17 +212,20 @@ class RNNEncoder(nn.Module):
         lengths = self.lengths(x, lengths)
         x = x[:, :int(lengths.max())]                             # padding after the longest sequence is skipped
         e = self.front(x)                                         # (B, T', embed_dim)
-        if not self.bidirectional:
-            return self.rnn(e)[0], lengths                        # (B, T', hidden_dim), causal: exact at valid steps
-        packed = nn.utils.rnn.pack_padded_sequence(e, lengths.cpu(), batch_first=True, enforce_sorted=False)
-        out, _ = nn.utils.rnn.pad_packed_sequence(self.rnn(packed)[0], batch_first=True, total_length=x.shape[1])
-        return out, lengths                                       # (B, T', 2 * hidden_dim)
+        out = self.rnn(e)[0]                                      # (B, T', hidden_dim), causal: exact at valid steps
+        if self.bidirectional:                                    # reversed in place, padding still last: causal again
+            back = reverse_valid(self.rnn_reverse(reverse_valid(e, lengths))[0], lengths)   # (B, T', hidden_dim)
+            out = torch.cat([out, back], -1)                      # (B, T', 2 * hidden_dim)
+        return out, lengths
 
     def forward_head(self, out, lengths):   # (B, T', D * hidden_dim), (B,) -> (B, out_dim)
         "Pool the outputs over the valid steps, then project."
         valid = (torch.arange(out.shape[1], device=out.device) < lengths[:, None]).unsqueeze(-1)   # (B, T', 1)
-        if self.pool == "mean": h = (out * valid).sum(1) / lengths[:, None]
-        elif self.pool == "max": h = out.masked_fill(~valid, float("-inf")).amax(1)
+        mean = lambda: (out * valid).sum(1) / lengths[:, None]                                      # (B, D * hidden)
+        peak = lambda: out.masked_fill(~valid, float("-inf")).amax(1)                               # (B, D * hidden)
+        if self.pool == "mean": h = mean()
+        elif self.pool == "max": h = peak()
+        elif self.pool == "meanmax": h = torch.cat([mean(), peak()], 1)                             # (B, 2 * D * hidden)
         else:
             h = out[torch.arange(len(out), device=out.device), lengths - 1]       # forward direction: last valid step
             if self.bidirectional: h = torch.cat([h[:, :self.hidden_dim], out[:, 0, self.hidden_dim:]], 1)  # backward: step 0

@@ -24,8 +24,8 @@ __all__ = ['PROFILES', 'TRAINING_MODULES', 'PAPER_TABLE1', 'TABLE1_COLUMNS', 'TA
            'summary_table', 'wide_table', 'paired_comparison', 'compare_runs', 'fmt_comparison', 'write_table',
            'environment_info', 'record_run', 'load_cohort', 'Experiment', 'majority_runs', 'shapley_values',
            'table1_models', 'ablation_models', 'model_ceilings', 'ceiling_check', 'claims_table', 'ablation_claims',
-           'run_classical', 'family_findings', 'best_of', 'hidden_accuracy', 'coalition_models', 'coalition_worth',
-           'oracle_worth', 'shapley_table', 'cost_table']
+           'run_classical', 'family_findings', 'best_of', 'hidden_accuracy', 'random_hiding', 'coalition_models',
+           'coalition_worth', 'oracle_worth', 'shapley_table', 'cost_table']
 
 # %% ../nbs/30_experiments.ipynb #6dc90392
 @dataclass
@@ -414,12 +414,14 @@ class Experiment:
                  device: str = "auto",
                  manifest: str = "",               # a manifest CSV of your own cohort; "" = the synthetic cohort
                  cache_dir: str | Path | None = None,  # the run cache (default: .cache/mmdr/runs)
+                 cohort: Cohort | None = None,     # a cohort you built (e.g. with `cohort_from_frames`); overrides `manifest`
                  **overrides):                     # any Profile field: n_patients, seeds, epochs, patience, image_size, n_boot, workers
         self.t0 = time.perf_counter()
         self.name, self.device, self.manifest, self.cache_dir = name, device, manifest, cache_dir
         self.profile = get_profile(profile).replace(**overrides)
         self.out = Path(out_dir or paths().runs / profile / "figures")
-        self.cohort = load_cohort(manifest, self.profile.n_patients, self.profile.image_size)
+        self.cohort = cohort if cohort is not None else load_cohort(manifest, self.profile.n_patients, self.profile.image_size)
+        self._loaded = {}
         self.train = TrainConfig(epochs=self.profile.epochs, patience=self.profile.patience)
         self.results = Results()
     def __repr__(self): return f"Experiment({self.name!r}, {self.profile}, {self.cohort}, out={self.out})"
@@ -442,7 +444,14 @@ class Experiment:
         return res
     def load(self, result: RunResult) -> tuple:
         "(model, Prepared) of a finished run: its weights and its seed's data, without retraining."
-        return load_run(result, self.cohort, self.cache_dir)
+        if result.cache_key not in self._loaded: self._loaded[result.cache_key] = load_run(result, self.cohort, self.cache_dir)
+        return self._loaded[result.cache_key]
+    def oracle(self, modality_sets: list) -> dict | None:
+        "{modalities: the oracle's accuracy with only those} (synthetic cohort only; None for a real cohort)."
+        if not self.synthetic: return None
+        from mmdr.synthetic import SyntheticConfig, oracle_ceilings
+        sets = [tuple(s) for s in dict.fromkeys(tuple(s) for s in modality_sets)]
+        return dict(zip(sets, oracle_ceilings(SyntheticConfig.from_dict(self.cohort.meta["config"]), sets=sets).accuracy))
     def ceilings(self, models: list) -> pd.DataFrame | None:
         "The oracle's ceiling for each model (synthetic cohort only; None for a real cohort)."
         return model_ceilings(models, self.cohort) if self.synthetic else None
@@ -479,7 +488,7 @@ def majority_runs(cohort: Cohort, seeds: list, split: tuple = (0.7, 0.15, 0.15),
                              metrics={k_: v for k_, v in m.items() if isinstance(v, (int, float, str))},
                              patient_id=[cohort.patient_id[i] for i in idx["test"]], y=y[idx["test"]].tolist(),
                              proba=np.round(proba, 9).tolist(), history={}, best_epoch=0, n_params=0, train_seconds=0.0,
-                             fit_seconds=0.0, device="cpu", threads=1, versions={"mmdr": mmdr.__version__}))
+                             fit_seconds=0.0, device="cpu", threads=1, versions={"mmdr": mmdr.__version__, "code": "none (no model)"}))
     return out
 
 def shapley_values(worth: dict,    # frozenset of players -> value, for every subset (the empty set included)
@@ -524,7 +533,7 @@ def model_ceilings(models: list,          # [(label, ModelConfig)]
     oracle = oracle_ceilings(cfg, n=n, sets=list(dict.fromkeys(sets.values())))
     oracle["set"] = list(dict.fromkeys(sets.values()))
     by_set = oracle.set_index("set")
-    kind = {s: "upper bound (the oracle sees the scan's latent findings)" if "image" in s else "exact" for s in sets.values()}
+    kind = {s: "upper bound" if "image" in s else "exact" for s in sets.values()}
     return pd.DataFrame([{"model": label, "modalities": by_set.loc[[s], "modalities"].iloc[0], "ceiling": by_set.loc[[s], "accuracy"].iloc[0],
                           "se": by_set.loc[[s], "se"].iloc[0], "kind": kind[s]} for label, s in sets.items()]).set_index("model")
 
@@ -662,12 +671,26 @@ def hidden_accuracy(experiment: "Experiment", results: Results, label: str,
                     hide,                          # modalities to hide for every test patient, or f(test cohort, seed) -> {m: (N,) bool}
                    ) -> pd.Series:
     "Per seed: test accuracy of `label`'s trained model (loaded, not retrained) when modalities are hidden at test time."
-    acc = {}
+    acc, nothing = {}, 0
     for r in results.runs(label):
         model, data = experiment.load(r)
         test = data.test.hide(hide(data.test, r.seed) if callable(hide) else list(hide))
         acc[r.seed] = float((predict_proba(model, test).argmax(1) == test.y.numpy()).mean())
-    return pd.Series(acc, name=label, dtype=float).rename_axis("seed")
+        nothing += int((~torch.stack([test.mask[m] for m in test.modalities]).any(0)).sum())
+    out = pd.Series(acc, name=label, dtype=float).rename_axis("seed")
+    out.attrs["left with nothing"] = nothing          # test patients (over all seeds) with no modality left to read
+    return out
+
+def random_hiding(rate: float,   # probability of hiding each observed modality of a test patient
+                  draw: int = 0  # which random draw (seeded with the run's seed)
+                 ):
+    "A `hide` for `hidden_accuracy`: each observed modality hidden with probability `rate`, never all of a patient's."
+    from mmdr.fusion import drop_modalities
+    def hide(test: Cohort, seed: int) -> dict:
+        g = torch.Generator().manual_seed(10_000 * seed + 100 * draw + int(round(100 * rate)))
+        keep = drop_modalities({m: test.mask[m] for m in test.modalities}, rate, generator=g)
+        return {m: test.mask[m] & ~keep[m] for m in test.modalities}
+    return hide
 
 def coalition_models(branches: list) -> list:
     "[(label, ModelConfig)] for every non-empty subset of `branches`, as the paper's intermediate fusion (concat)."

@@ -20,7 +20,8 @@ __all__ = ['REASONS', 'EXCLUSION_COLUMNS', 'NEGATIONS', 'STOPWORDS', 'PAD', 'UNK
            'OptionalDependencyError', 'ExclusionReport', 'resolve_on_error', 'Tokenizer', 'Vocab', 'image_format',
            'ImageCache', 'image_cache', 'read_image', 'PatientIndex', 'read_patients', 'static_features',
            'measurement_steps', 'series_tensor', 'last_values', 'note_tokens', 'image_tensors', 'cohort_from_frames',
-           'with_vocab', 'check_patient_split', 'cohort_from_manifest', 'read_noteevents', 'read_labevents']
+           'with_vocab', 'check_patient_split', 'cohort_from_manifest', 'read_noteevents', 'read_labevents',
+           'landmark_labels']
 
 # %% ../nbs/03_sources.ipynb #bf884908
 REASONS = {  # reason: (action when excluded, default, what it means)
@@ -1117,3 +1118,19 @@ def read_labevents(src,                                # path (or buffer) of LAB
                         "hadm_id": df.get("HADM_ID")}).reset_index(drop=True)
     out.attrs["dropped"] = dropped
     return out
+
+# %% ../nbs/03_sources.ipynb #d7fd45fe
+def landmark_labels(days: pd.Series,     # per patient: days to the event, or to the end of follow-up
+                    event: pd.Series,    # 1 = the event was observed at `days`, 0 = censored at `days`
+                    landmark: int,       # the last day the inputs describe
+                    horizon: int,        # "event by day `horizon`"
+                    classes: tuple = ("no event", "event")) -> pd.DataFrame:
+    "Per patient: `label` (classes[1] = event in (landmark, horizon], classes[0] = followed event-free past horizon) or `excluded_because`."
+    if not 0 <= landmark < horizon: raise ValueError(f"need 0 <= landmark < horizon, got landmark={landmark}, horizon={horizon}")
+    ev = event.astype(int) == 1
+    why = pd.Series(None, index=days.index, dtype=object)                    # later lines overwrite earlier ones
+    why[(days <= horizon) & ~ev] = f"censored event-free before the horizon (day {horizon})"
+    why[(days <= landmark) & ~ev] = f"censored before the landmark (day {landmark})"
+    why[(days <= landmark) & ev] = f"event before the landmark (day {landmark})"
+    label = pd.Series(np.where(ev & (days <= horizon), classes[1], classes[0]), index=days.index, dtype=object)
+    return pd.DataFrame({"label": label.where(why.isna()), "excluded_because": why})
