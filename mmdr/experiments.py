@@ -37,11 +37,11 @@ class Profile(Config):
     epochs: int        # max epochs (early stopping may end sooner)
     patience: int      # early-stopping patience
     image_size: int = 64
-    n_boot: int = 1000 # bootstrap resamples for CIs
     workers: int = 1   # parallel training processes; 0 = one per CPU core (1 on a GPU)
+    beyond_seeds: int = 2  # seeds of the beyond-the-paper notebooks (42-45), which train many more models
 
-PROFILES = {"quick": Profile("quick", n_patients=400, seeds=2, epochs=2, patience=2, n_boot=200),
-            "paper": Profile("paper", n_patients=2000, seeds=5, epochs=30, patience=5, n_boot=1000, workers=0)}
+PROFILES = {"quick": Profile("quick", n_patients=400, seeds=2, epochs=2, patience=2, beyond_seeds=2),
+            "paper": Profile("paper", n_patients=2000, seeds=10, epochs=30, patience=5, workers=0, beyond_seeds=5)}
 
 def get_profile(name: str) -> Profile:
     "A profile by name ('quick' or 'paper')."
@@ -382,7 +382,7 @@ def environment_info(device: str = "auto") -> dict:
     return {"mmdr": mmdr.__version__, "torch": torch.__version__, "python": platform.python_version(),
             "platform": platform.platform(), "device": str(dev),
             "device_name": torch.cuda.get_device_name(dev) if dev.type == "cuda" else platform.processor() or "cpu",
-            "cpu_threads": torch.get_num_threads()}
+            "notebook_cpu_threads": torch.get_num_threads()}   # this process; each run records its own threads
 
 def record_run(out_dir: str | Path, name: str, entry: dict) -> Path:
     "Merge `entry` under `name` into out_dir/manifest.json (atomically, under a file lock: notebooks may finish together)."
@@ -415,7 +415,7 @@ class Experiment:
                  manifest: str = "",               # a manifest CSV of your own cohort; "" = the synthetic cohort
                  cache_dir: str | Path | None = None,  # the run cache (default: .cache/mmdr/runs)
                  cohort: Cohort | None = None,     # a cohort you built (e.g. with `cohort_from_frames`); overrides `manifest`
-                 **overrides):                     # any Profile field: n_patients, seeds, epochs, patience, image_size, n_boot, workers
+                 **overrides):                     # any Profile field: n_patients, seeds, epochs, patience, image_size, workers
         self.t0 = time.perf_counter()
         self.name, self.device, self.manifest, self.cache_dir = name, device, manifest, cache_dir
         self.profile = get_profile(profile).replace(**overrides)
@@ -464,7 +464,8 @@ class Experiment:
     def finish(self, **extra) -> dict:
         "Record this notebook's provenance in the output folder's manifest.json: profile, cohort, every run, wall time."
         runs = self.results
-        entry = {"profile": self.profile.to_dict(), "cohort": cohort_fingerprint(self.cohort), "n_patients": len(self.cohort),
+        entry = {"profile": self.profile.name, "seeds": len({r.seed for r in runs}), "settings": self.profile.to_dict(),
+                 "cohort": cohort_fingerprint(self.cohort), "n_patients": len(self.cohort),
                  "manifest": self.manifest or None, "runs": len(runs), "runs_from_cache": sum(r.cached for r in runs),
                  "train_seconds_total": round(sum(r.train_seconds for r in runs), 1),
                  "threads_per_run": sorted({r.threads for r in runs}), "code_versions": sorted({r.versions["code"] for r in runs}),

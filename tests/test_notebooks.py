@@ -23,7 +23,9 @@ def test_parameters_are_literals_defaulting_to_the_quick_profile(name):
         assert isinstance(stmt, ast.Assign) and len(stmt.targets) == 1, f"{name}: the parameters cell may only assign literals"
         values[stmt.targets[0].id] = ast.literal_eval(stmt.value)   # raises if not a literal
     quick = notebook_parameters("quick", "auto", "/tmp")
-    for key in set(quick) - {"out_dir"}:
+    for key in ("profile", "epochs", "patience", "image_size", "workers", "device", "manifest"):
         assert key in values, f"{name}: parameter {key!r} missing"
+    assert ("seeds" in values) or ("beyond_seeds" in values), f"{name}: no seeds parameter"
+    for key in (set(quick) - {"out_dir"}) & set(values):                # every profile field it takes defaults to quick
         assert values[key] == quick[key], f"{name}: default {key}={values[key]!r}, the quick profile says {quick[key]!r}"
     assert values["out_dir"].startswith("../runs/"), "quick-profile outputs must go to the git-ignored runs/ folder"

@@ -22,18 +22,21 @@ def test_reproduce_writes_table1_and_figure4(quick_out):
     for f in ("table1.csv", "table1.md", "table1.tex", "fig4_ablation.png", "fig4_ablation.svg", "fig4_ablation.csv", "manifest.json"):
         assert (out / f).stat().st_size > 0, f
     t = pd.read_csv(out / "table1.csv", index_col=0)
-    assert list(t.index) == ["CNN", "RNN", "Transformer", "FCN", "Ours"]
+    assert list(t.index) == ["CNN", "RNN", "Transformer", "FCN", "Ours", "Classical"]
     assert t.loc["Ours", "paper accuracy"] == 0.77                       # the paper's column is the paper's
     assert "±" in t.loc["Ours", "accuracy"]                              # ours is measured: mean ± sd [CI]
     man = json.loads((out / "manifest.json").read_text())
-    assert man["table1"]["profile"] == "quick" and man["fig4_ablation"]["runs"] == 10
+    assert man["table1"]["profile"] == "quick" and man["fig4_ablation"]["runs"] == 12   # 5 deep models + classical, 2 seeds
+    from mmdr.metrics import interval_violations
+    for f in ("table1.md", "fig4_ablation.md"):
+        assert interval_violations((out / f).read_text()) == [], f                # every mean inside its interval
 
 def test_second_run_comes_from_the_cache(quick_out):
     out, _ = quick_out
     again = run("reproduce", "--profile", "quick", "--device", "cpu", "--out", str(out))
     assert again.returncode == 0, again.stderr
     man = json.loads((out / "manifest.json").read_text())
-    assert man["table1"]["runs_from_cache"] == man["table1"]["runs"] == 10
+    assert man["table1"]["runs_from_cache"] == man["table1"]["runs"] == 12
     assert man["fig4_ablation"]["runs_from_cache"] == man["fig4_ablation"]["runs"]
 
 def test_a_failing_notebook_exits_nonzero_and_names_it(tmp_path):
