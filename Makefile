@@ -1,6 +1,8 @@
 # mmdr: two commands do everything on a fresh machine (Python 3.11, pip, make).
 #   make test       install what is needed, then check notebooks <-> library, run every notebook and the tests
 #   make reproduce  install what is needed, then regenerate Table I and Figure 4 into figures/ (paper profile)
+#   make docs       build the companion site (README, executed notebooks, API) into _docs/, offline
+#   make lab        JupyterLab on the notebooks (prints its URL)
 # Both use the active virtualenv / conda env if there is one, else create .venv here.
 
 SHELL := /bin/bash
@@ -15,7 +17,8 @@ PINS := torch==2.14.1 torchvision==0.29.1 \
 	matplotlib==3.11.2 seaborn==0.13.2 tqdm==4.70.1 tabulate==0.10.0 jinja2==3.1.6 \
 	papermill==2.7.0 nbformat==5.11.1 nbclient==0.11.0 ipykernel==7.4.0 jupyterlab==4.6.6 \
 	pytest==9.2.0 hypothesis==6.170.17 \
-	pydicom==3.0.2 nibabel==5.4.2 lifelines==0.30.3
+	pydicom==3.0.2 nibabel==5.4.2 lifelines==0.30.3 \
+	sphinx==9.0.4 myst-nb==1.4.0 myst-parser==5.2.0 sphinx-book-theme==1.4.0 pydata-sphinx-theme==0.20.0 jupyter-server-mathjax==0.2.6
 
 ifneq ($(VIRTUAL_ENV),)
 BIN := $(VIRTUAL_ENV)/bin
@@ -29,9 +32,9 @@ STAMP := $(BIN)/../.mmdr-installed
 # A digest of the tree the notebooks export to, to prove nbdev_export / nbdev_clean change nothing.
 TREE_DIGEST := find mmdr nbs -type f -not -path '*/__pycache__/*' -not -path '*/.ipynb_checkpoints/*' | LC_ALL=C sort | xargs md5sum | md5sum
 
-.PHONY: install test reproduce experiments lab clean-cache help
+.PHONY: install test test-browser reproduce experiments docs lab clean-cache help
 help:
-	@echo "make test | make reproduce [PROFILE=paper|quick DEVICE=auto|cpu|cuda] | make experiments | make lab"
+	@echo "make test | make reproduce [PROFILE=paper|quick DEVICE=auto|cpu|cuda] | make experiments | make docs | make test-browser | make lab"
 
 $(BIN)/python:
 	$(PYTHON) -m venv .venv
@@ -63,8 +66,25 @@ reproduce: install
 experiments: install
 	$(BIN)/mmdr reproduce --profile $(PROFILE) --device $(DEVICE) --out figures --beyond
 
+# JupyterLab on nbs/ from this environment. As root (a container) it adds --allow-root and opens no browser.
+LAB_DIR ?= nbs
+LAB_PORT ?= 8888
+LAB_ARGS ?=
 lab: install
-	$(BIN)/jupyter lab nbs
+	@if [ "$$(id -u)" = 0 ]; then root="--allow-root --no-browser"; else root=""; fi; \
+	  echo "== JupyterLab on $(LAB_DIR)/ at http://localhost:$(LAB_PORT)/lab (open the URL with the token printed below; Ctrl-C stops it)"; \
+	  exec $(BIN)/jupyter lab $$root --port=$(LAB_PORT) --ServerApp.port_retries=0 --ServerApp.root_dir=$(LAB_DIR) $(LAB_ARGS)
+
+# The companion site: README, every library notebook executed (quick profile), the experiment notebooks as the last
+# paper-profile run left them in runs/paper/, an API reference. Rebuilt when a source changed; `make -B docs` forces it.
+DOCS_SOURCES := README.md settings.ini $(wildcard nbs/*.ipynb nbs/_site/*.py nbs/_site/*.css figures/* mmdr/*.py runs/paper/*.ipynb)
+docs: _docs/index.html
+_docs/index.html: $(STAMP) $(DOCS_SOURCES)
+	OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/python nbs/_site/build.py --out _docs
+
+# The site and JupyterLab in headless Chromium (Debian's chromium, installed by the tests when missing and run as root).
+test-browser: docs
+	MMDR_BROWSER=1 $(BIN)/python -m pytest -q -m browser tests/test_docs.py tests/test_lab.py
 
 clean-cache:
 	rm -rf .cache/mmdr runs

@@ -232,6 +232,11 @@ def _worker_run(spec: dict, cohort_file: str, cache_dir, device) -> dict:
         _WORKER_COHORTS[cohort_file] = Cohort.from_state(torch.load(cohort_file, weights_only=True))
     return run_one(RunSpec.from_dict(spec), _WORKER_COHORTS[cohort_file], cache_dir, device).to_dict()
 
+def _quiet_worker():
+    "Workers leave Ctrl-C (and a kernel's shutdown) to the parent, which stops them: no tracebacks from every worker."
+    import signal
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
 @contextlib.contextmanager
 def _main_not_reimported():
     "Let spawned workers start without re-running the user's script (so a script without a __main__ guard works)."
@@ -251,7 +256,9 @@ def worker_pool(workers: int):
                            "it under `if __name__ == \"__main__\":` in your script.")
     if _POOL["executor"] is None or _POOL["workers"] != workers:
         shutdown_pool()
-        _POOL["executor"], _POOL["workers"] = cf.ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn")), workers
+        from mmdr.experiments import _quiet_worker      # the importable one (a notebook's copy lives in __main__)
+        _POOL["executor"] = cf.ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"), initializer=_quiet_worker)
+        _POOL["workers"] = workers
     return _POOL["executor"]
 
 @atexit.register
