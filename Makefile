@@ -32,7 +32,7 @@ STAMP := $(BIN)/../.mmdr-installed
 # A digest of the tree the notebooks export to, to prove nbdev_export / nbdev_clean change nothing.
 TREE_DIGEST := find mmdr nbs -type f -not -path '*/__pycache__/*' -not -path '*/.ipynb_checkpoints/*' | LC_ALL=C sort | xargs md5sum | md5sum
 
-.PHONY: install test test-browser reproduce experiments docs lab clean-cache help
+.PHONY: install test test-browser reproduce experiments readme docs lab clean-cache help
 help:
 	@echo "make test | make reproduce [PROFILE=paper|quick DEVICE=auto|cpu|cuda] | make experiments | make docs | make test-browser | make lab"
 
@@ -62,9 +62,15 @@ test: install
 
 reproduce: install
 	$(BIN)/mmdr reproduce --profile $(PROFILE) --device $(DEVICE) --out figures
+	@if [ "$(PROFILE)" = paper ]; then $(MAKE) --no-print-directory readme; fi
 
 experiments: install
 	$(BIN)/mmdr reproduce --profile $(PROFILE) --device $(DEVICE) --out figures --beyond
+	@if [ "$(PROFILE)" = paper ]; then $(MAKE) --no-print-directory readme; fi
+
+# The README's results block, rewritten from figures/ and figures/manifest.json (tests/test_readme.py checks it).
+readme: install
+	$(BIN)/python -c "from mmdr.report import update_readme; import sys; print('README.md', 'already up to date' if update_readme('README.md', 'figures') else 'rewritten from figures/')"
 
 # JupyterLab on nbs/ from this environment. As root (a container) it adds --allow-root and opens no browser.
 LAB_DIR ?= nbs
