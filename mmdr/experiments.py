@@ -179,7 +179,8 @@ def load_run(result: RunResult,            # a run from `run_one` / `run_grid` (
     fp = cohort_fingerprint(cohort)
     if fp != result.spec["cohort"]: raise ValueError(f"run {result.label!r} was trained on cohort {result.spec['cohort']}, not on {fp}")
     ck = load_checkpoint(cache / result.weights, device=device)
-    data = prepare(cohort, result.seed, tuple(result.spec["split"]))
+    with torch_threads(result.threads):                 # the run's threads: its statistics are summed the same way
+        data = prepare(cohort, result.seed, tuple(result.spec["split"]))
     if ck["preprocessor"].state != data.preprocessor.state: raise ValueError(f"the preprocessing of {result.weights} does not match the cohort's")
     return ck["model"], data
 
@@ -365,10 +366,10 @@ def paired_comparison(results: Results, a: str, b: str, metric: str = "accuracy"
     return {"a": a, "b": b, **paired_seed_comparison(results.per_seed(metric).loc[a], results.per_seed(metric).loc[b], level)}
 
 def compare_runs(results: Results, pairs: list, metric: str = "accuracy", level: float = 0.95) -> pd.DataFrame:
-    "One family of paired comparisons [(a, b), ...]: per-seed differences, Holm-adjusted verdicts, Bonferroni intervals."
+    "One family of paired comparisons [(a, b), ...]: per-seed differences, Holm-adjusted verdicts and intervals that agree with them."
     for a, b in pairs: _check_pairing(results, a, b)
     per_seed = results.per_seed(metric)
-    return compare_family({f"{a} − {b}": (per_seed.loc[a], per_seed.loc[b]) for a, b in pairs}, level)
+    return compare_family({f"{a} − {b}": (per_seed.loc[a], per_seed.loc[b]) for a, b in pairs}, level, interval="holm")
 
 def fmt_comparison(row: pd.Series, digits: int = 3) -> str:
     "'Ours − CNN = +0.050 ± 0.010 [+0.030, +0.070] (p_holm 0.002)' from a `compare_runs` row."

@@ -94,7 +94,7 @@ def claim_status(ours: str, paper: str) -> str:
     "'reproduced', 'not reproduced', 'not resolved' or 'beyond the paper', comparing our answer with the paper's."
     if paper.startswith("("): return "beyond the paper"
     if ours.startswith("not resolved"): return "not resolved"
-    ours_words = ours.split(" ")[0].strip(":").lower(); paper_words = paper.split(" ")[0].strip(":").lower()
+    ours_words = ours.split(" ")[0].strip(":,;").lower(); paper_words = paper.split(" ")[0].strip(":,;").lower()
     if " < " in paper: return "reproduced" if ours == paper.split(" (")[0] else "not reproduced"
     return "reproduced" if ours_words == paper_words else "not reproduced"
 
