@@ -260,6 +260,9 @@ def worker_pool(workers: int):
         from mmdr.experiments import _quiet_worker      # the importable one (a notebook's copy lives in __main__)
         _POOL["executor"] = cf.ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"), initializer=_quiet_worker)
         _POOL["workers"] = workers
+        # atexit does not run in a multiprocessing child (e.g. a test runner's worker), whose exit would then wait on
+        # the pool forever: multiprocessing's own exit hook stops it first, before it joins child processes
+        mp.util.Finalize(None, shutdown_pool, exitpriority=100)
     return _POOL["executor"]
 
 @atexit.register

@@ -79,3 +79,15 @@ def test_a_script_without_a_main_guard_can_use_workers(tmp_path):
     out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert out.returncode == 0, out.stderr[-3000:]
     assert "RUNS 2" in out.stdout
+
+def _grid_in_a_child():
+    c = toy_cohort(n=60, image_size=16)
+    run_grid(make_specs([("FCN", single_branch("fcn"))], c, seeds=2, train=TrainConfig(epochs=1)), c, cache_dir=False,
+             progress=False, workers=2)
+
+def test_a_child_process_that_used_workers_exits():
+    "A process started by multiprocessing (a test runner's worker, say) that used the pool exits instead of waiting on it."
+    import multiprocessing as mp
+    p = mp.get_context("spawn").Process(target=_grid_in_a_child); p.start(); p.join(240)
+    if p.exitcode is None: p.kill()
+    assert p.exitcode == 0, "the child process hung on exit (or failed)"
