@@ -301,6 +301,8 @@ def run_grid(specs: list, cohort: Cohort, cache_dir=None, device: str = "auto", 
         _report_progress(len(specs), len(done), n_cached, f"{s.label}/seed{s.seed}", t0)
     _report_progress(len(specs), len(done), n_cached, "", t0)
     workers = resolve_workers(workers, device, len(todo))
+    if workers > 1 and _POOL["executor"] is None and len(todo) < 2 * workers:
+        workers = 1                  # starting processes (seconds each) does not pay off for fewer than 2 runs per worker
     if workers > 1:
         folder = (cache or paths().cache) / "cohorts"; folder.mkdir(parents=True, exist_ok=True)
         cohort_file = folder / f"{cohort_fingerprint(cohort)}.pt"

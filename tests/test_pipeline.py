@@ -72,17 +72,17 @@ def test_a_script_without_a_main_guard_can_use_workers(tmp_path):
         from mmdr.train import TrainConfig
         from mmdr.experiments import make_specs, run_grid
         c = toy_cohort(n=80, image_size=16)
-        res = run_grid(make_specs([("FCN", single_branch("fcn"))], c, seeds=2, train=TrainConfig(epochs=1)), c,
+        res = run_grid(make_specs([("FCN", single_branch("fcn"))], c, seeds=4, train=TrainConfig(epochs=1)), c,
                        cache_dir={str(tmp_path / "cache")!r}, progress=False, workers=2)
         print("RUNS", len(res))
     '''))
     out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert out.returncode == 0, out.stderr[-3000:]
-    assert "RUNS 2" in out.stdout
+    assert "RUNS 4" in out.stdout
 
 def _grid_in_a_child():
     c = toy_cohort(n=60, image_size=16)
-    run_grid(make_specs([("FCN", single_branch("fcn"))], c, seeds=2, train=TrainConfig(epochs=1)), c, cache_dir=False,
+    run_grid(make_specs([("FCN", single_branch("fcn"))], c, seeds=4, train=TrainConfig(epochs=1)), c, cache_dir=False,
              progress=False, workers=2)
 
 def test_a_child_process_that_used_workers_exits():

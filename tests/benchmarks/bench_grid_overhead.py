@@ -22,9 +22,10 @@ def grids(cohort):
               ("all", ModelConfig(branches=[BranchConfig("fcn"), series, text]))]
     return [make_specs([m], cohort, seeds=2, train=TrainConfig(epochs=10, patience=3)) for m in models]
 
-def measure(cohort, workers):
+def measure(cohort, workers, one_call=False):
     cache = Path(tempfile.mkdtemp()); t0 = time.perf_counter(); results = []
-    for specs in grids(cohort): results += run_grid(specs, cohort, cache_dir=cache, progress=False, workers=workers)
+    calls = [sum(grids(cohort), [])] if one_call else grids(cohort)
+    for specs in calls: results += run_grid(specs, cohort, cache_dir=cache, progress=False, workers=workers)
     wall = time.perf_counter() - t0
     return wall, sum(r.train_seconds for r in results), results
 
@@ -37,6 +38,9 @@ if __name__ == "__main__":
         rows[workers] = res
         print(f"workers={workers}: 5 run_grid calls, {len(res)} runs, wall {wall:.1f} s, training {train:.1f} s, "
               f"wall/training {wall / train:.2f}")
+    wall, train, res = measure(cohort, 2, one_call=True)
+    print(f"workers=2, one run_grid call of all {len(res)} runs (the pool is used): wall {wall:.1f} s, training {train:.1f} s, "
+          f"wall/training {wall / train:.2f}")
     shutdown_pool()
     same = all(a.proba == b.proba for a, b in zip(rows[1], rows[2]))
     print(f"serial and 2-worker predictions identical: {same}")
