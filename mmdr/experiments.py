@@ -14,18 +14,19 @@ from tqdm.auto import tqdm
 import mmdr
 from .core import Config, paths, atomic_write, set_seed, get_device
 from .data import Cohort, Prepared, prepare
+from .synthetic import torch_threads      # one context manager for a block's CPU threads
 from .train import TrainConfig, fit, predict_proba, save_checkpoint, load_checkpoint
 from .metrics import classification_metrics, fmt_mean_sd, seed_interval, fmt_interval, paired_seed_comparison, compare_family
 
 # %% auto #0
 __all__ = ['PROFILES', 'TRAINING_MODULES', 'PAPER_TABLE1', 'TABLE1_COLUMNS', 'TABLE1_ROWS', 'ABLATION_ROWS', 'Profile',
-           'get_profile', 'cohort_fingerprint', 'RunSpec', 'code_version', 'RunResult', 'torch_threads', 'run_one',
-           'load_run', 'Results', 'make_specs', 'worker_pool', 'shutdown_pool', 'resolve_workers', 'run_grid',
-           'summary_table', 'wide_table', 'paired_comparison', 'compare_runs', 'fmt_comparison', 'write_table',
-           'environment_info', 'record_run', 'load_cohort', 'Experiment', 'majority_runs', 'shapley_values',
-           'table1_models', 'ablation_models', 'model_ceilings', 'ceiling_check', 'claims_table', 'ablation_claims',
-           'run_classical', 'family_findings', 'best_of', 'hidden_accuracy', 'random_hiding', 'coalition_models',
-           'coalition_worth', 'oracle_worth', 'shapley_table', 'cost_table']
+           'get_profile', 'cohort_fingerprint', 'RunSpec', 'code_version', 'RunResult', 'run_one', 'load_run',
+           'Results', 'make_specs', 'worker_pool', 'shutdown_pool', 'resolve_workers', 'run_grid', 'summary_table',
+           'wide_table', 'paired_comparison', 'compare_runs', 'fmt_comparison', 'write_table', 'environment_info',
+           'record_run', 'load_cohort', 'Experiment', 'majority_runs', 'shapley_values', 'table1_models',
+           'ablation_models', 'model_ceilings', 'ceiling_check', 'claims_table', 'ablation_claims', 'run_classical',
+           'family_findings', 'best_of', 'hidden_accuracy', 'random_hiding', 'coalition_models', 'coalition_worth',
+           'oracle_worth', 'shapley_table', 'cost_table']
 
 # %% ../nbs/30_experiments.ipynb #6dc90392
 @dataclass
@@ -127,14 +128,6 @@ def _n_params(model) -> int: return sum(p.numel() for p in model.parameters())
 def _cache_path(cache_dir) -> Path | None:
     "The run cache folder: None when caching is off (`cache_dir=False`)."
     return None if cache_dir is False else Path(cache_dir or paths().cache / "runs")
-
-@contextlib.contextmanager
-def torch_threads(n: int):
-    "Run a block with `n` torch CPU threads, then restore the previous count."
-    before = torch.get_num_threads()
-    torch.set_num_threads(n)
-    try: yield
-    finally: torch.set_num_threads(before)
 
 def run_one(spec: RunSpec,                 # the run
             cohort: Cohort,                # its data (must match spec.cohort)
@@ -262,7 +255,7 @@ def worker_pool(workers: int):
         _POOL["workers"] = workers
         # atexit does not run in a multiprocessing child (e.g. a test runner's worker), whose exit would then wait on
         # the pool forever: multiprocessing's own exit hook stops it first, before it joins child processes
-        mp.util.Finalize(None, shutdown_pool, exitpriority=100)
+        mp.util.Finalize(None, _POOL["executor"].shutdown, kwargs={"cancel_futures": True}, exitpriority=100)
     return _POOL["executor"]
 
 @atexit.register

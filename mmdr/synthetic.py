@@ -16,7 +16,7 @@ from .data import Cohort
 # %% auto #0
 __all__ = ['CLASS_NAMES', 'FINDINGS', 'LABS', 'LAB_MISSING_FACTOR', 'SYMPTOMS', 'AFFIRM', 'NEGATE', 'SMOKING', 'DURATION',
            'HEADERS', 'FILLERS', 'TABULAR_FEATURES', 'SERIES_NAMES', 'findings_table', 'labs_table', 'SyntheticConfig',
-           'note_vocab', 'make_cohort', 'oracle_ceilings']
+           'torch_threads', 'note_vocab', 'make_cohort', 'oracle_ceilings']
 
 # %% ../nbs/01_synthetic.ipynb #e27901e9
 CLASS_NAMES = ["no acute disease", "bacterial pneumonia", "viral pneumonia", "lung cancer"]
@@ -157,8 +157,8 @@ def _sample_latent(cfg: SyntheticConfig, n: int, rng: np.random.Generator) -> di
 
 # %% ../nbs/01_synthetic.ipynb #e823ba62
 @contextlib.contextmanager
-def _torch_threads(n: int):
-    "Temporarily run torch's CPU ops on `n` threads."
+def torch_threads(n: int):
+    "Run a block with torch's CPU ops on `n` threads, then restore the previous count (also used by `mmdr.experiments` for every run)."
     before = torch.get_num_threads()
     torch.set_num_threads(n)
     try: yield
@@ -214,7 +214,7 @@ def _render_images(lat: dict, cfg: SyntheticConfig, rng: np.random.Generator, ch
     gen = torch.Generator().manual_seed(int(rng.integers(2**62)))
     xs = (torch.arange(S, dtype=torch.float32) + 0.5) / S             # pixel centres in [0, 1]
     out = torch.empty(n, 1, S, S)
-    with _torch_threads(1):
+    with torch_threads(1):
         for a in range(0, n, chunk):
             ix = rows[a:a + chunk]; b = len(ix)
             E = lambda p, sel=ix, edge=0.7: _ellipse(xs, *(T(q[sel]) for q in p), edge=edge)
