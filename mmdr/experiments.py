@@ -361,7 +361,8 @@ def _check_pairing(results: Results, a: str, b: str):
 def paired_comparison(results: Results, a: str, b: str, metric: str = "accuracy", level: float = 0.95) -> dict:
     "`a` minus `b`, paired by seed (same split, same test patients): mean difference, t-interval over seeds, p-value."
     _check_pairing(results, a, b)
-    return {"a": a, "b": b, **paired_seed_comparison(results.per_seed(metric).loc[a], results.per_seed(metric).loc[b], level)}
+    per_seed = results.per_seed(metric)
+    return {"a": a, "b": b, **paired_seed_comparison(per_seed.loc[a], per_seed.loc[b], level)}
 
 def compare_runs(results: Results, pairs: list, metric: str = "accuracy", level: float = 0.95) -> pd.DataFrame:
     "One family of paired comparisons [(a, b), ...]: per-seed differences, Holm-adjusted verdicts and intervals that agree with them."
@@ -557,6 +558,15 @@ def ceiling_check(results: Results, label: str, ceiling: float, level: float = 0
     return {"mean": mean, "ceiling": ceiling, "margin": margin, "above": mean > ceiling + margin,
             "text": f"{label} {mean:.3f} vs ceiling {ceiling:.3f} (test-sampling margin ±{margin:.3f} over {n} test patients)"}
 
+def _all_pairs(labels: list) -> list:
+    "Every (later, earlier) pair of `labels`: what a ranking among them needs."
+    return [(b, a) for i, a in enumerate(labels) for b in labels[i + 1:]]
+
+def _above(fam: pd.DataFrame, x: str, y: str) -> tuple:
+    "(the family's row comparing x and y, whichever way it is written; whether it resolves x above y)."
+    r = fam.loc[f"{x} − {y}"] if f"{x} − {y}" in fam.index else fam.loc[f"{y} − {x}"]
+    return r, r.verdict == ("A > B" if r.name == f"{x} − {y}" else "A < B")
+
 def claims_table(results: Results,
                  reference: str = "Ours",            # the fused model every claim is about
                  metric: str = "accuracy",
@@ -569,7 +579,7 @@ def claims_table(results: Results,
     singles = [l for l in TABLE1_ROWS if l in have]
     paper3 = [l for l in ("CNN", "RNN", "Transformer") if l in have]
     pairs = [(reference, l) for l in singles] + ([(reference, baseline)] if baseline else [])
-    pairs += [(b, a) for i, a in enumerate(paper3) for b in paper3[i + 1:]] if len(paper3) == 3 else []
+    pairs += _all_pairs(paper3) if len(paper3) == 3 else []
     fam = compare_runs(results, pairs, metric, level)
     means = results.per_seed(metric).mean(1)
     rows = []
@@ -588,8 +598,8 @@ def claims_table(results: Results,
                      "ours": _verdict_word(c.verdict), "evidence": fmt_comparison(c), "paper": "(not compared)"})
     if len(paper3) == 3:
         order = sorted(paper3, key=lambda l: means[l])
-        adjacent = [fam.loc[f"{b} − {a}"] if f"{b} − {a}" in fam.index else fam.loc[f"{a} − {b}"] for a, b in zip(order, order[1:])]
-        ok = all(r.verdict == ("A > B" if r.name == f"{b} − {a}" else "A < B") for r, a, b in zip(adjacent, order, order[1:]))
+        checks = [_above(fam, b, a) for a, b in zip(order, order[1:])]
+        adjacent, ok = [r for r, _ in checks], all(ok for _, ok in checks)
         rows.append({"claim": f"single-modality ranking by {metric} (worst to best)",
                      "ours": " < ".join(order) if ok else "not resolved",
                      "evidence": f"point estimates {' < '.join(order)}; " + "; ".join(fmt_comparison(r) for r in adjacent),
@@ -608,19 +618,16 @@ def ablation_claims(results: Results, reference: str = "Ours", metric: str = "ac
     abl = [l for l in ABLATION_ROWS if l in have]
     paper3 = [l for l in ("N_CNN", "N_RNN", "N_Transformer") if l in have]
     pairs = [(reference, l) for l in abl] + ([(reference, baseline)] + [(l, baseline) for l in abl] if baseline else [])
-    pairs += [(b, a) for i, a in enumerate(paper3) for b in paper3[i + 1:]] if len(paper3) == 3 else []
+    pairs += _all_pairs(paper3) if len(paper3) == 3 else []
     fam = compare_runs(results, pairs, metric, level)
     rows = [{"claim": f"removing the {l[2:]} branch hurts ({metric})", "ours": _verdict_word(fam.loc[f"{reference} − {l}"].verdict),
              "evidence": fmt_comparison(fam.loc[f"{reference} − {l}"]), "paper": "yes, to varying degrees"} for l in abl]
     if len(paper3) == 3:
         means = results.per_seed(metric).mean(1)
-        def versus(x, y):                                    # the family row comparing ablated models x and y, as x − y
-            r = fam.loc[f"{x} − {y}"] if f"{x} − {y}" in fam.index else fam.loc[f"{y} − {x}"]
-            return r, r.verdict == ("A > B" if r.name == f"{x} − {y}" else "A < B")
         for name, pick, paper in (("hurts most", min, "N_Transformer (performance 'decreases sharply')"),
                                   ("hurts least", max, "N_CNN ('the least impact')")):
             chosen = pick(paper3, key=lambda l: means[l])      # most harmful removal = lowest accuracy left
-            checks = [versus(o, chosen) if pick is min else versus(chosen, o) for o in paper3 if o != chosen]
+            checks = [_above(fam, o, chosen) if pick is min else _above(fam, chosen, o) for o in paper3 if o != chosen]
             rows.append({"claim": f"removing which branch {name} among the paper's three ({metric})",
                          "ours": chosen if all(ok for _, ok in checks) else "not resolved",
                          "evidence": f"point estimate: {chosen}; " + "; ".join(fmt_comparison(r) for r, _ in checks), "paper": paper})
