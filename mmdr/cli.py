@@ -10,19 +10,29 @@ import mmdr
 from .core import paths, get_device, atomic_write
 
 # %% auto #0
-__all__ = ['PAPER_NOTEBOOKS', 'BEYOND_NOTEBOOKS', 'QUIET_KERNEL', 'RESERVED_NAMES', 'notebook_parameters', 'read_progress',
-           'progress_counts', 'RunsBar', 'NotebookFailed', 'run_notebook', 'cohort_parameters', 'ManifestProblem',
-           'manifest_report', 'reproduce', 'summary_line', 'train_command', 'gpu_check', 'main']
+__all__ = ['PAPER_NOTEBOOKS', 'BEYOND_NOTEBOOKS', 'NOTEBOOK_PARAMETERS', 'QUIET_KERNEL', 'RESERVED_NAMES', 'notebook_parameters',
+           'read_progress', 'progress_counts', 'RunsBar', 'NotebookFailed', 'run_notebook', 'cohort_parameters',
+           'ManifestProblem', 'manifest_report', 'reproduce', 'summary_line', 'train_command', 'gpu_check', 'main']
 
 # %% ../nbs/35_cli.ipynb #282330d8
 PAPER_NOTEBOOKS = ("40_table1.ipynb", "41_fig4_ablation.ipynb")
-BEYOND_NOTEBOOKS = ("42_fusion_strategies.ipynb", "43_shapley.ipynb", "44_missing_modalities.ipynb", "45_calibration_cost.ipynb")
+BEYOND_NOTEBOOKS = ("42_fusion_strategies.ipynb", "43_shapley.ipynb", "44_missing_modalities.ipynb", "45_calibration_cost.ipynb",
+                    "46_learning_curve.ipynb", "47_sensitivity.ipynb")
 
-def notebook_parameters(profile: str, device: str, out_dir: str | Path) -> dict:
-    "The papermill parameters for `profile`: every field of the profile, plus device and output folder."
+# Parameters of one notebook that are not Profile fields, per profile (a notebook's own defaults are the quick profile).
+NOTEBOOK_PARAMETERS = {
+    "46_learning_curve.ipynb": {"paper": {"sizes": [250, 500, 1000, 2000, 4000, 8000], "largest_seeds": 3, "few_seeds_above": 2000}},
+    "47_sensitivity.ipynb": {"paper": {"sens_seeds": 3, "choices": "one_each"}},   # one changed value per open choice
+}
+
+def notebook_parameters(profile: str, device: str, out_dir: str | Path,
+                        notebook: str | None = None   # add this notebook's own parameters for `profile` (NOTEBOOK_PARAMETERS)
+                       ) -> dict:
+    "The papermill parameters for `profile`: every field of the profile, plus device and output folder (and a notebook's own)."
     from mmdr.experiments import get_profile
     p = get_profile(profile).to_dict()
-    return {"profile": p.pop("name"), **p, "device": device, "out_dir": str(Path(out_dir).resolve())}
+    own = NOTEBOOK_PARAMETERS.get(Path(notebook).name, {}).get(profile, {}) if notebook else {}
+    return {"profile": p.pop("name"), **p, "device": device, "out_dir": str(Path(out_dir).resolve()), **own}
 
 # %% ../nbs/35_cli.ipynb #a1c0f002
 def read_progress(path: str | Path) -> dict | None:
@@ -175,7 +185,8 @@ def reproduce(profile: str = "paper", device: str = "auto", out_dir: str | Path 
     for nb in notebooks:
         print(f"[mmdr] running {nb} ...", flush=True)
         rec = {}
-        secs = run_notebook(nb, params, runs_dir, progress=progress, record=rec)
+        own = notebook_parameters(profile, device, out_dir, nb) if not cohort else {}
+        secs = run_notebook(nb, {**params, **own}, runs_dir, progress=progress, record=rec)
         stats[nb] = {"seconds": secs, **{k: rec[k] for k in ("total", "trained", "cached") if k in rec}}
         print(f"[mmdr] {nb} done in {secs:.1f} s{_runs_phrase(stats[nb])}; outputs in {out_dir}", flush=True)
     from mmdr.experiments import record_run

@@ -24,6 +24,10 @@ RESULT_TABLES = [
     ("shapley_findings.md", "Shapley values: findings"),
     ("missing_modalities_findings.md", "Missing modalities: findings"),
     ("calibration_cost_findings.md", "Calibration and cost: findings"),
+    ("learning_curve.md", "Learning curve"),
+    ("learning_curve_findings.md", "Learning curve: findings"),
+    ("open_choices.md", "The paper's open choices: what mmdr chose"),
+    ("sensitivity_findings.md", "Sensitivity to the open choices: findings"),
 ]
 
 def _key(s: str) -> str: return re.sub(r"[^0-9a-zA-Z]+", "_", str(s)).strip("_")

@@ -25,7 +25,7 @@ def test_parameters_are_literals_defaulting_to_the_quick_profile(name):
     quick = notebook_parameters("quick", "auto", "/tmp")
     for key in ("profile", "epochs", "patience", "image_size", "workers", "device", "manifest"):
         assert key in values, f"{name}: parameter {key!r} missing"
-    assert ("seeds" in values) or ("beyond_seeds" in values), f"{name}: no seeds parameter"
+    assert any(k == "seeds" or k.endswith("_seeds") for k in values), f"{name}: no seeds parameter (seeds, beyond_seeds, sens_seeds, ...)"
     for key in (set(quick) - {"out_dir"}) & set(values):                # every profile field it takes defaults to quick
         assert values[key] == quick[key], f"{name}: default {key}={values[key]!r}, the quick profile says {quick[key]!r}"
     assert values["out_dir"].startswith("../runs/"), "quick-profile outputs must go to the git-ignored runs/ folder"
