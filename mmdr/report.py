@@ -26,7 +26,7 @@ RESULT_TABLES = [
     ("calibration_cost_findings.md", "Calibration and cost: findings"),
     ("learning_curve.md", "Learning curve"),
     ("learning_curve_findings.md", "Learning curve: findings"),
-    ("open_choices.md", "The paper's open choices: what mmdr chose"),
+    ("open_choices_summary.md", "The paper's open choices: what mmdr chose"),
     ("sensitivity_findings.md", "Sensitivity to the open choices: findings"),
 ]
 
