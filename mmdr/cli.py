@@ -185,7 +185,7 @@ def reproduce(profile: str = "paper", device: str = "auto", out_dir: str | Path 
     for nb in notebooks:
         print(f"[mmdr] running {nb} ...", flush=True)
         rec = {}
-        own = notebook_parameters(profile, device, out_dir, nb) if not cohort else {}
+        own = {} if cohort else NOTEBOOK_PARAMETERS.get(nb, {}).get(profile, {})   # the notebook's own paper parameters
         secs = run_notebook(nb, {**params, **own}, runs_dir, progress=progress, record=rec)
         stats[nb] = {"seconds": secs, **{k: rec[k] for k in ("total", "trained", "cached") if k in rec}}
         print(f"[mmdr] {nb} done in {secs:.1f} s{_runs_phrase(stats[nb])}; outputs in {out_dir}", flush=True)

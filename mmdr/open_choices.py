@@ -111,17 +111,15 @@ def select_variants(catalogue: list,  # from `sensitivity_variants`
     return [v for v in catalogue if v in picked]
 
 # %% ../nbs/12_open_choices.ipynb #oc000006
-def open_choices_table(tested: list | None = None  # the Variants a sensitivity run varied (None: the whole catalogue)
-                      ) -> pd.DataFrame:
-    "Every choice the paper leaves open: what it says, what mmdr chose (read from the code), why, and which values `47_sensitivity` varied."
+def _choice_rows() -> list:
+    "(group, choice, what the paper says, mmdr's choice, why) of every open choice; mmdr's choice is read from the code's defaults."
     cnn, vit, rnn, fcn = (code_defaults(c) for c in (CNNEncoder, ViTEncoder, RNNEncoder, FCNEncoder))
     model, train, syn, aug, paper = paper_model(), TrainConfig(), SyntheticConfig(), code_defaults(ImageAugment), get_profile("paper")
     split, average = code_defaults(split_cohort)["fractions"], code_defaults(classification_metrics)["average"]
     side = paper.image_size
     vit_patches = (f"{vit['patch_size']}x{vit['patch_size']} patches ({(side // vit['patch_size']) ** 2} on a {side}x{side} scan); grid=3 gives the paper's 9"
                    if vit["grid"] is None else f"a {vit['grid']}x{vit['grid']} grid of patches ({vit['grid'] ** 2})")
-    rows = [
-     # (group, choice, what the paper says, mmdr's choice, why)
+    return [
      ("encoders", "CNN widths and depth", "not given: 'multiple sequential superposition of convolution - pooling modules' (III.A)",
       f"{len(cnn['channels'])} stages of {tuple(cnn['channels'])} channels, {cnn['convs_per_block']} conv block(s) each",
       "Chosen on validation accuracy (2,000 patients, split seeds 0 and 1): wider stages (32-64-128) and two convolutions per stage did no better than three single-convolution stages, and cost 2-3x more per step."),
@@ -188,7 +186,11 @@ def open_choices_table(tested: list | None = None  # the Variants a sensitivity 
       f"{TABLE1_ROWS['Transformer'].upper()} on the {BranchConfig(TABLE1_ROWS['Transformer']).modality}",
       "Section III.C describes only the Vision Transformer."),
     ]
-    table = pd.DataFrame(rows, columns=["group", "choice", "paper says", "mmdr chose", "why"]).set_index("choice")
+
+def open_choices_table(tested: list | None = None  # the Variants a sensitivity run varied (None: the whole catalogue)
+                      ) -> pd.DataFrame:
+    "Every choice the paper leaves open: what it says, what mmdr chose (read from the code), why, and which values `47_sensitivity` varied."
+    table = pd.DataFrame(_choice_rows(), columns=["group", "choice", "paper says", "mmdr chose", "why"]).set_index("choice")
     tested = sensitivity_variants() if tested is None else tested
     unknown = sorted({v.choice for v in tested} - set(table.index) - {DEFAULT_VARIANT.choice})
     if unknown: raise ValueError(f"variants of choices {unknown} have no row in the table; name a row of {list(table.index)}")
