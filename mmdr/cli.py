@@ -90,6 +90,15 @@ def _quiet_kernel_args(kernel_name: str = "python3") -> list:
     except Exception: return []
     return [] if any("log_level" in a for a in argv) else list(QUIET_KERNEL)
 
+def _declared_parameters(path: Path) -> set | None:
+    "The names assigned in a notebook's `parameters` cell (None if it has none)."
+    import ast
+    cells = [c for c in json.loads(Path(path).read_text())["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
+    if not cells: return None
+    body = ast.parse("".join(cells[0]["source"])).body
+    return {t.id for n in body if isinstance(n, (ast.Assign, ast.AnnAssign))
+            for t in (n.targets if isinstance(n, ast.Assign) else [n.target]) if isinstance(t, ast.Name)}
+
 def run_notebook(name: str, params: dict, runs_dir: Path, nbs_dir: Path | None = None,
                  progress: bool = True,          # show a bar over the notebook's runs (from MMDR_PROGRESS)
                  record: dict | None = None,     # if given, receives the last progress counts (see progress_counts)
@@ -102,6 +111,8 @@ def run_notebook(name: str, params: dict, runs_dir: Path, nbs_dir: Path | None =
     runs_dir = Path(runs_dir); runs_dir.mkdir(parents=True, exist_ok=True)
     progress_file = runs_dir / f".{Path(name).stem}.progress.json"
     progress_file.unlink(missing_ok=True)
+    declared = _declared_parameters(src)                  # pass only what its parameters cell declares: no papermill warning
+    if declared is not None: params = {k: v for k, v in params.items() if k in declared}   # for profile fields it does not use
     outcome = {}
     def execute():
         try: pm.execute_notebook(str(src), str(runs_dir / name), parameters=params, kernel_name="python3", language="python",
@@ -169,16 +180,18 @@ def reproduce(profile: str = "paper", device: str = "auto", out_dir: str | Path 
               manifest: str | Path | None = None,   # your cohort's manifest CSV (None: the synthetic cohort)
               name: str | None = None,              # names runs/<name>/ for a manifest (default: its file name)
               progress: bool = True,                # a bar per notebook over its runs
-              dry_run: bool = False) -> dict:       # print the plan (and the exclusion report), run nothing
+              dry_run: bool = False,                # print the plan (and the exclusion report), run nothing
+              seeds: int | None = None) -> dict:    # runs per model, instead of the profile's (e.g. 10 with time or a GPU to spare)
     "Run the experiment notebooks; return {notebook: {seconds, total, trained, cached}}. Only the paper profile on the synthetic cohort writes figures/ by default."
     cohort = cohort_parameters(manifest, name)
     if cohort and (other := [nb for nb in notebooks if nb not in PAPER_NOTEBOOKS]):
         raise ValueError(f"--manifest runs the Table I and ablation notebooks {list(PAPER_NOTEBOOKS)}; {other} run on the synthetic cohort only")
     runs_dir = paths().runs / (cohort["name"] if cohort else profile)
     out_dir = Path(out_dir or (runs_dir / "figures" if cohort or profile != "paper" else paths().figures))
-    params = {**notebook_parameters(profile, device, out_dir), **cohort}
+    if seeds is not None and seeds < 2: raise ValueError(f"seeds must be at least 2 (an interval over seeds needs two), got {seeds}")
+    params = {**notebook_parameters(profile, device, out_dir), **cohort, **({"seeds": seeds} if seeds else {})}
     if cohort: print(f"[mmdr] {manifest_report(cohort['manifest'])}", flush=True)
-    print(f"[mmdr] plan: {', '.join(notebooks)} on the {cohort.get('name', 'synthetic')} cohort (profile {profile}, device {device}); "
+    print(f"[mmdr] plan: {', '.join(notebooks)} on the {cohort.get('name', 'synthetic')} cohort (profile {profile}, {params['seeds']} seeds, device {device}); "
           f"executed notebooks in {runs_dir}, tables and figures in {out_dir}" + (" [dry run: nothing executed]" if dry_run else ""), flush=True)
     if dry_run: return {}
     stats = {}
@@ -190,7 +203,7 @@ def reproduce(profile: str = "paper", device: str = "auto", out_dir: str | Path 
         stats[nb] = {"seconds": secs, **{k: rec[k] for k in ("total", "trained", "cached") if k in rec}}
         print(f"[mmdr] {nb} done in {secs:.1f} s{_runs_phrase(stats[nb])}; outputs in {out_dir}", flush=True)
     from mmdr.experiments import record_run
-    record_run(out_dir, "reproduce", {"profile": profile, "device": device, "cohort": cohort.get("manifest", "synthetic"),
+    record_run(out_dir, "reproduce", {"profile": profile, "seeds": params["seeds"], "device": device, "cohort": cohort.get("manifest", "synthetic"),
                                       "notebook_seconds": {k: round(v["seconds"], 1) for k, v in stats.items()},
                                       "notebook_runs": {k: {c: v[c] for c in ("total", "trained", "cached") if c in v} for k, v in stats.items()},
                                       "wall_seconds": round(sum(v["seconds"] for v in stats.values()), 1),
@@ -264,6 +277,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--name", default=None, help="with --manifest: names runs/<name>/ (default: the manifest's file name)")
     r.add_argument("--dry-run", action="store_true", help="print the plan (and the manifest's exclusion report), run nothing")
     r.add_argument("--no-progress", action="store_true", help="no progress bars")
+    r.add_argument("--seeds", type=int, default=None, help="runs per model of Table I and the ablation, instead of the profile's (paper: 5)")
     t = sub.add_parser("train", help="train one model on the synthetic cohort (works under torchrun)")
     t.add_argument("--model", default="paper"); t.add_argument("--n-patients", type=int, default=600)
     t.add_argument("--image-size", type=int, default=64); t.add_argument("--epochs", type=int, default=5)
@@ -281,7 +295,8 @@ def main(argv: list | None = None) -> int:
     if a.command == "reproduce":
         nbs = tuple(a.notebook) if a.notebook else PAPER_NOTEBOOKS + (BEYOND_NOTEBOOKS if a.beyond else ())
         t0 = time.perf_counter()
-        try: stats = reproduce(a.profile, a.device, a.out, nbs, manifest=a.manifest, name=a.name, progress=not a.no_progress, dry_run=a.dry_run)
+        try: stats = reproduce(a.profile, a.device, a.out, nbs, manifest=a.manifest, name=a.name, progress=not a.no_progress,
+                               dry_run=a.dry_run, seeds=a.seeds)
         except (NotebookFailed, ValueError) as e:           # ValueError: a bad --manifest / --name, or a manifest that cannot be read
             print(f"[mmdr] FAILED: {e}", file=sys.stderr); return 1
         if not a.dry_run: print(summary_line(stats, a.profile, time.perf_counter() - t0), flush=True)

@@ -25,8 +25,8 @@ __all__ = ['PROFILES', 'TRAINING_MODULES', 'PAPER_TABLE1', 'TABLE1_COLUMNS', 'TA
            'wide_table', 'paired_comparison', 'compare_runs', 'fmt_comparison', 'write_table', 'environment_info',
            'record_run', 'load_cohort', 'Experiment', 'majority_runs', 'shapley_values', 'table1_models',
            'ablation_models', 'model_ceilings', 'ceiling_check', 'claims_table', 'ablation_claims', 'run_classical',
-           'family_findings', 'best_of', 'hidden_accuracy', 'random_hiding', 'coalition_models', 'coalition_worth',
-           'oracle_worth', 'shapley_table', 'cost_table']
+           'classical_grid', 'family_findings', 'best_of', 'hidden_accuracy', 'random_hiding', 'coalition_models',
+           'coalition_worth', 'oracle_worth', 'shapley_table', 'cost_table']
 
 # %% ../nbs/30_experiments.ipynb #6dc90392
 @dataclass
@@ -42,7 +42,7 @@ class Profile(Config):
     beyond_seeds: int = 2  # seeds of the beyond-the-paper notebooks (42-45), which train many more models
 
 PROFILES = {"quick": Profile("quick", n_patients=400, seeds=2, epochs=2, patience=2, beyond_seeds=2),
-            "paper": Profile("paper", n_patients=2000, seeds=10, epochs=30, patience=5, workers=0, beyond_seeds=5)}
+            "paper": Profile("paper", n_patients=2000, seeds=5, epochs=30, patience=5, workers=0, beyond_seeds=5)}
 
 def get_profile(name: str) -> Profile:
     "A profile by name ('quick' or 'paper')."
@@ -219,12 +219,20 @@ def make_specs(models: list,           # [(label, ModelConfig), ...]
 _POOL = {"executor": None, "workers": 0}
 _WORKER_COHORTS = {}
 
-def _worker_run(spec: dict, cohort_file: str, cache_dir, device) -> dict:
-    "In a worker process: load the cohort once (tensors + JSON, weights_only), run the spec, return the result as a dict."
+def _worker_cohort(cohort_file: str) -> Cohort:
+    "In a worker process: the cohort, loaded once per file (tensors + JSON, weights_only)."
     if cohort_file not in _WORKER_COHORTS:
         _WORKER_COHORTS.clear()
         _WORKER_COHORTS[cohort_file] = Cohort.from_state(torch.load(cohort_file, weights_only=True))
-    return run_one(RunSpec.from_dict(spec), _WORKER_COHORTS[cohort_file], cache_dir, device).to_dict()
+    return _WORKER_COHORTS[cohort_file]
+
+def _worker_run(spec: dict, cache_dir, device, cohort_file: str) -> dict:
+    "In a worker process: run the spec, return the result as a dict."
+    return run_one(RunSpec.from_dict(spec), _worker_cohort(cohort_file), cache_dir, device).to_dict()
+
+def _worker_classical(seed: int, label: str, modalities, split, cache_dir, cohort_file: str) -> dict:
+    "In a worker process: the classical baseline of one seed (`run_classical`), as a dict."
+    return run_classical(_worker_cohort(cohort_file), seed, label, modalities, tuple(split), cache_dir).to_dict()
 
 def _quiet_worker():
     "Workers leave Ctrl-C (and a kernel's shutdown) to the parent, which stops them: no tracebacks from every worker."
@@ -276,10 +284,29 @@ def _report_progress(total, done, cached, current, t0):
     if path: atomic_write(path, json.dumps({"total": total, "done": done, "cached": cached, "current": current,
                                             "elapsed_s": round(time.perf_counter() - t0, 2)}))
 
+def _pool_map(fn, jobs: dict, cohort: Cohort, cache, workers: int, on_done):
+    "`fn(*args, cohort_file)` for every `{key: args}` of `jobs` (in order) in the shared worker pool; `on_done(key, result)` as each finishes."
+    import concurrent.futures as cf
+    folder = (cache or paths().cache) / "cohorts"; folder.mkdir(parents=True, exist_ok=True)
+    cohort_file = folder / f"{cohort_fingerprint(cohort)}.pt"
+    if not cohort_file.exists(): torch.save(cohort.state(), cohort_file)
+    ex = worker_pool(workers)
+    with _main_not_reimported():
+        futs = {ex.submit(fn, *args, str(cohort_file)): key for key, args in jobs.items()}
+    try:
+        for f in cf.as_completed(futs): on_done(futs[f], f.result())
+    except cf.process.BrokenProcessPool as e:
+        shutdown_pool()
+        raise RuntimeError("a run_grid worker process died (see its error above). Scripts that call run_grid(workers > 1) "
+                           "should do so under `if __name__ == \"__main__\":`; workers=1 trains in this process.") from e
+
+def _cost_order(specs: list) -> list:
+    "Specs with the most branches first (stable): the costly runs start early, so no worker idles long at the end."
+    return sorted(specs, key=lambda s: -len(s.model.get("branches", [])))
+
 def run_grid(specs: list, cohort: Cohort, cache_dir=None, device: str = "auto", progress: bool = True,
              workers: int = 1) -> Results:
-    "Run (or fetch from the cache) every spec, in order; `workers` > 1 trains in a reused pool of processes."
-    import concurrent.futures as cf
+    "Run (or fetch from the cache) every spec; results in spec order. `workers` > 1 trains in a reused pool of processes."
     cache, t0 = _cache_path(cache_dir), time.perf_counter()
     dev = get_device(device).type
     done = {}
@@ -297,19 +324,10 @@ def run_grid(specs: list, cohort: Cohort, cache_dir=None, device: str = "auto", 
     if workers > 1 and _POOL["executor"] is None and len(todo) < 2 * workers:
         workers = 1                  # starting processes (seconds each) does not pay off for fewer than 2 runs per worker
     if workers > 1:
-        folder = (cache or paths().cache) / "cohorts"; folder.mkdir(parents=True, exist_ok=True)
-        cohort_file = folder / f"{cohort_fingerprint(cohort)}.pt"
-        if not cohort_file.exists(): torch.save(cohort.state(), cohort_file)
-        ex = worker_pool(workers)
         from mmdr.experiments import _worker_run        # the importable one (a notebook's copy lives in __main__)
-        with _main_not_reimported():
-            futs = {ex.submit(_worker_run, s.to_dict(), str(cohort_file), cache_dir, device): s for s in todo}
-        try:
-            for f in cf.as_completed(futs): finished(futs[f], RunResult.from_dict(f.result()).replace(label=futs[f].label))
-        except cf.process.BrokenProcessPool as e:
-            shutdown_pool()
-            raise RuntimeError("a run_grid worker process died (see its error above). Scripts that call run_grid(workers > 1) "
-                               "should do so under `if __name__ == \"__main__\":`; workers=1 trains in this process.") from e
+        by_id = {id(s): s for s in todo}
+        _pool_map(_worker_run, {id(s): (s.to_dict(), cache_dir, device) for s in _cost_order(todo)}, cohort, cache, workers,
+                  lambda k, r: finished(by_id[k], RunResult.from_dict(r).replace(label=by_id[k].label)))
     else:
         for s in todo: finished(s, run_one(s, cohort, cache_dir, device))
     bar.close()
@@ -446,7 +464,8 @@ class Experiment:
         return res
     def run_classical(self, label: str = "Classical", modalities: list | None = None, seeds: list | None = None) -> Results:
         "The scikit-learn baseline on the same seeds, splits and test patients as the deep runs."
-        res = Results(run_classical(self.cohort, s, label, modalities, cache_dir=self.cache_dir) for s in (seeds or self.seeds))
+        res = classical_grid(self.cohort, seeds or self.seeds, label, modalities, cache_dir=self.cache_dir,
+                             workers=self.profile.workers, device=self.device)
         self.results.extend(res)
         return res
     def load(self, result: RunResult) -> tuple:
@@ -516,18 +535,19 @@ def shapley_values(worth: dict,    # frozenset of players -> value, for every su
 
 # %% ../nbs/30_experiments.ipynb #dec4ffe0
 TABLE1_ROWS = {"CNN": "cnn", "RNN": "rnn", "Transformer": "vit", "FCN": "fcn"}   # paper's row name -> branch
-ABLATION_ROWS = {f"N_{k}": v for k, v in TABLE1_ROWS.items()}
+ABLATION_ROWS = {f"N_{k}": v for k, v in TABLE1_ROWS.items() if k != "FCN"}   # the paper's Figure 4: three removals
 
 def table1_models(fused=None) -> list:
     "[(label, ModelConfig)] for Table I: each single branch, then the fused model."
     from mmdr.fusion import single_branch, paper_model
     return [(label, single_branch(branch)) for label, branch in TABLE1_ROWS.items()] + [("Ours", fused or paper_model())]
 
-def ablation_models(fused=None) -> list:
+def ablation_models(fused=None,
+                    rows: dict | None = None) -> list:   # {label: branch removed}; default ABLATION_ROWS (add {"N_FCN": "fcn"} for the labs)
     "[(label, ModelConfig)] for Figure 4: the fused model, then the fused model without each branch."
     from mmdr.fusion import paper_model, ablate
     full = fused or paper_model()
-    return [("Ours", full)] + [(label, ablate(full, branch)) for label, branch in ABLATION_ROWS.items()]
+    return [("Ours", full)] + [(label, ablate(full, branch)) for label, branch in (rows or ABLATION_ROWS).items()]
 
 # %% ../nbs/30_experiments.ipynb #0807e0b3
 def model_ceilings(models: list,          # [(label, ModelConfig)]
@@ -638,6 +658,13 @@ def ablation_claims(results: Results, reference: str = "Ours", metric: str = "ac
     return pd.DataFrame(rows).set_index("claim")
 
 # %% ../nbs/30_experiments.ipynb #9b254ac1
+def _classical_key(cohort: Cohort, seed: int, modalities, split) -> tuple:
+    "(cache key, spec, code hash) of one seed's classical baseline: the baselines' source and the training code are in it."
+    import mmdr.baselines
+    spec = {"classical": sorted(modalities) if modalities else None, "seed": seed, "cohort": cohort_fingerprint(cohort), "split": list(split)}
+    code = hashlib.sha1(Path(mmdr.baselines.__file__).read_bytes() + code_version().encode()).hexdigest()[:12]
+    return "classical-" + hashlib.sha1(json.dumps({**spec, "code": code}, sort_keys=True).encode()).hexdigest()[:20], spec, code
+
 def run_classical(cohort: Cohort, seed: int,
                   label: str = "Classical",      # the row name
                   modalities: list | None = None,  # None: every modality, features concatenated (early fusion)
@@ -645,11 +672,8 @@ def run_classical(cohort: Cohort, seed: int,
                   cache_dir=None) -> RunResult:
     "The scikit-learn baseline (`mmdr.baselines.best_baseline`, chosen on validation) on one seed's split, as a RunResult."
     from mmdr.baselines import best_baseline
-    import mmdr.baselines
-    cache, fp = _cache_path(cache_dir), cohort_fingerprint(cohort)
-    spec = {"classical": sorted(modalities) if modalities else None, "seed": seed, "cohort": fp, "split": list(split)}
-    code = hashlib.sha1(Path(mmdr.baselines.__file__).read_bytes() + code_version().encode()).hexdigest()[:12]
-    key = "classical-" + hashlib.sha1(json.dumps({**spec, "code": code}, sort_keys=True).encode()).hexdigest()[:20]
+    cache = _cache_path(cache_dir)
+    key, spec, code = _classical_key(cohort, seed, modalities, split)
     if cache is not None and (cache / f"{key}.json").exists(): return RunResult.load(cache / f"{key}.json").replace(cached=True, label=label)
     data = prepare(cohort, seed, split)
     b = best_baseline(data.train, data.valid, data.test, modalities, seed)
@@ -661,6 +685,21 @@ def run_classical(cohort: Cohort, seed: int,
                     versions={"mmdr": mmdr.__version__, "torch": torch.__version__, "code": code})
     if cache is not None: res.save(cache / f"{key}.json")
     return res
+
+def classical_grid(cohort: Cohort, seeds: list,
+                   label: str = "Classical", modalities: list | None = None, split: tuple = (0.7, 0.15, 0.15),
+                   cache_dir=None,
+                   workers: int = 1,       # > 1: the seeds still to fit go to the shared worker pool (0 = one per core)
+                   device: str = "auto") -> Results:
+    "`run_classical` for every seed (in seed order), the uncached ones side by side in the worker pool when `workers` > 1."
+    cache, done = _cache_path(cache_dir), {}
+    todo = [s for s in seeds if cache is None or not (cache / f"{_classical_key(cohort, s, modalities, split)[0]}.json").exists()]
+    workers = resolve_workers(workers, device, len(todo))
+    if workers > 1 and len(todo) >= 2:
+        from mmdr.experiments import _worker_classical  # the importable one (a notebook's copy lives in __main__)
+        _pool_map(_worker_classical, {s: (s, label, modalities, list(split), cache_dir) for s in todo}, cohort, cache, workers,
+                  lambda s, r: done.__setitem__(s, RunResult.from_dict(r)))
+    return Results(done[s] if s in done else run_classical(cohort, s, label, modalities, split, cache_dir) for s in seeds)
 
 # %% ../nbs/30_experiments.ipynb #c38ef50c
 def family_findings(fam: pd.DataFrame,              # a `compare_runs` / `compare_family` result
