@@ -675,8 +675,10 @@ def run_classical(cohort: Cohort, seed: int,
     cache = _cache_path(cache_dir)
     key, spec, code = _classical_key(cohort, seed, modalities, split)
     if cache is not None and (cache / f"{key}.json").exists(): return RunResult.load(cache / f"{key}.json").replace(cached=True, label=label)
+    from threadpoolctl import threadpool_limits
     data = prepare(cohort, seed, split)
-    b = best_baseline(data.train, data.valid, data.test, modalities, seed)
+    with threadpool_limits(1), torch_threads(1):        # one thread, like a deep run: two fits side by side do not oversubscribe
+        b = best_baseline(data.train, data.valid, data.test, modalities, seed)
     metrics = classification_metrics(data.test.y.numpy(), b["proba"], class_names=data.test.class_names)
     res = RunResult(label=label, cache_key=key, seed=seed, spec={**spec, "chosen": b["name"], "candidates": b["candidates"]},
                     metrics={k: v for k, v in metrics.items() if isinstance(v, (int, float, str))}, patient_id=list(data.test.patient_id),
