@@ -297,8 +297,8 @@ def _pool_map(fn, jobs: dict, cohort: Cohort, cache, workers: int, on_done):
         for f in cf.as_completed(futs): on_done(futs[f], f.result())
     except cf.process.BrokenProcessPool as e:
         shutdown_pool()
-        raise RuntimeError("a run_grid worker process died (see its error above). Scripts that call run_grid(workers > 1) "
-                           "should do so under `if __name__ == \"__main__\":`; workers=1 trains in this process.") from e
+        raise RuntimeError("a worker process died (see its error above). Scripts that call run_grid or classical_grid with "
+                           "workers > 1 should do so under `if __name__ == \"__main__\":`; workers=1 works in this process.") from e
 
 def _cost_order(specs: list) -> list:
     "Specs with the most branches first (stable): the costly runs start early, so no worker idles long at the end."
