@@ -20,6 +20,11 @@ PINS := torch==2.14.1 torchvision==0.29.1 \
 	pydicom==3.0.2 nibabel==5.4.2 lifelines==0.30.3 \
 	sphinx==9.0.4 myst-nb==1.4.0 myst-parser==5.2.0 sphinx-book-theme==1.4.0 pydata-sphinx-theme==0.20.0 jupyter-server-mathjax==0.2.6
 
+# Numerics: portable (the default: AVX2 kernels, the same bits on any x86-64 CPU with AVX2) or native (this CPU's widest
+# kernels; its results are its own). mmdr.core applies it before torch loads, in every process; see nbs/00_core.ipynb.
+MMDR_NUMERICS ?= portable
+export MMDR_NUMERICS
+
 ifneq ($(VIRTUAL_ENV),)
 BIN := $(VIRTUAL_ENV)/bin
 else ifneq ($(CONDA_PREFIX),)

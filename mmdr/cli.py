@@ -194,7 +194,8 @@ def reproduce(profile: str = "paper", device: str = "auto", out_dir: str | Path 
     print(f"[mmdr] plan: {', '.join(notebooks)} on the {cohort.get('name', 'synthetic')} cohort (profile {profile}, {params['seeds']} seeds, device {device}); "
           f"executed notebooks in {runs_dir}, tables and figures in {out_dir}" + (" [dry run: nothing executed]" if dry_run else ""), flush=True)
     if dry_run: return {}
-    stats = {}
+    from mmdr.report import snapshot, report_files, reproduction_report
+    before, stats = snapshot(out_dir, report_files()), {}     # the fallback reference, outside a git checkout
     for nb in notebooks:
         print(f"[mmdr] running {nb} ...", flush=True)
         rec = {}
@@ -207,8 +208,17 @@ def reproduce(profile: str = "paper", device: str = "auto", out_dir: str | Path 
                                       "notebook_seconds": {k: round(v["seconds"], 1) for k, v in stats.items()},
                                       "notebook_runs": {k: {c: v[c] for c in ("total", "trained", "cached") if c in v} for k, v in stats.items()},
                                       "wall_seconds": round(sum(v["seconds"] for v in stats.values()), 1),
-                                      "finished_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "executed_notebooks": str(runs_dir)})
+                                      "finished_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                                      "executed_notebooks": _relative(runs_dir)})
+    if any(nb in PAPER_NOTEBOOKS for nb in notebooks):       # did this machine give the reference's numbers? never silent
+        line, path = reproduction_report(out_dir, runs_dir, before)
+        print(f"[mmdr] reproduction: {line}\n[mmdr] the whole comparison: {path}", flush=True)
     return stats
+
+def _relative(path: Path) -> str:
+    "`path` relative to the checkout (so the manifest names no folder of the machine that made it), else as given."
+    try: return str(Path(path).resolve().relative_to(paths().root.resolve()))
+    except ValueError: return str(path)
 
 def _runs_phrase(s: dict) -> str:
     return f" ({s['total']} runs: {s['trained']} trained, {s['cached']} from the cache)" if "total" in s else ""

@@ -4,14 +4,76 @@
 
 # %% ../nbs/00_core.ipynb #aa990283
 from __future__ import annotations
-import contextlib, dataclasses, hashlib, json, os, random, tempfile
+import contextlib, dataclasses, hashlib, json, os, platform, random, tempfile
 from dataclasses import dataclass, asdict, fields
 from pathlib import Path
+
+# %% auto #0
+__all__ = ['PORTABLE_ENV', 'NUMERICS_MODES', 'numerics_mode', 'portable_env', 'apply_numerics', 'cpu_name', 'numerics_state',
+           'numerics_key', 'check_numerics', 'set_seed', 'get_device', 'Config', 'Paths', 'paths', 'atomic_path',
+           'atomic_write']
+
+# %% ../nbs/00_core.ipynb #19985217
+PORTABLE_ENV = {"ATEN_CPU_CAPABILITY": "avx2", "MKL_CBWR": "AVX2,STRICT", "ONEDNN_MAX_CPU_ISA": "AVX2"}
+NUMERICS_MODES = ("portable", "native")
+
+def numerics_mode() -> str:
+    "The numerics setting asked for: $MMDR_NUMERICS, 'portable' (the default) or 'native'."
+    mode = os.environ.get("MMDR_NUMERICS", "portable").strip().lower() or "portable"
+    if mode not in NUMERICS_MODES: raise ValueError(f"MMDR_NUMERICS={mode!r}: use 'portable' (the default) or 'native'")
+    return mode
+
+def portable_env(machine: str | None = None  # platform.machine() of the CPU (default: this one)
+                ) -> dict:
+    "The variables the portable setting sets on `machine`: the AVX2 caps on x86-64, nothing elsewhere."
+    machine = (machine or platform.machine()).lower()
+    return dict(PORTABLE_ENV) if machine in ("x86_64", "amd64", "x64") else {}
+
+def apply_numerics(mode: str | None = None) -> dict:
+    "Put the setting's variables in os.environ (this process and every child inherits them); call before torch computes."
+    mode = mode or numerics_mode()
+    os.environ["MMDR_NUMERICS"] = mode
+    for k in filter(None, os.environ.pop("MMDR_NUMERICS_SET", "").split(",")): os.environ.pop(k, None)   # caps mmdr set, not yours
+    env = portable_env() if mode == "portable" else {}
+    os.environ.update(env)
+    if env: os.environ["MMDR_NUMERICS_SET"] = ",".join(env)   # so a child asked for native drops them
+    return env
+
+apply_numerics()   # at import, before `import torch` below: the libraries read these when they first compute
+
+# %% ../nbs/00_core.ipynb #b6493021
 import numpy as np
 import torch
 
-# %% auto #0
-__all__ = ['set_seed', 'get_device', 'Config', 'Paths', 'paths', 'atomic_path', 'atomic_write']
+# %% ../nbs/00_core.ipynb #cbfd26af
+def cpu_name() -> str:
+    "The CPU's model name (Linux /proc/cpuinfo, else platform.processor())."
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.lower().startswith("model name"): return line.split(":", 1)[1].strip()
+    except OSError: pass
+    return platform.processor() or platform.machine()
+
+def numerics_state() -> dict:
+    "What the numerics of this process are: the setting, torch's CPU capability in effect, the caps, the CPU."
+    return {"mode": numerics_mode(), "cpu_capability": torch.backends.cpu.get_cpu_capability(), "machine": platform.machine(),
+            "cpu": cpu_name(), "env": {k: os.environ.get(k) for k in PORTABLE_ENV}}
+
+def numerics_key() -> dict:
+    "The part of a run's cache key that numerics decide: the same on every AVX2 CPU when portable; the CPU too when native."
+    s = numerics_state()
+    return {"mode": s["mode"], "cpu_capability": s["cpu_capability"], **({"cpu": s["cpu"]} if s["mode"] == "native" else {})}
+
+def check_numerics() -> dict:
+    "numerics_state(), or a clear error when the portable setting was asked for but did not take effect."
+    s = numerics_state()
+    want = portable_env(s["machine"]).get("ATEN_CPU_CAPABILITY")
+    if s["mode"] == "portable" and want and s["cpu_capability"] != want.upper():
+        raise RuntimeError(f"portable numerics were asked for (MMDR_NUMERICS=portable) but torch computes with {s['cpu_capability']} "
+                           f"kernels, not {want.upper()}: torch ran before mmdr could cap it (import mmdr before using torch, or "
+                           f"start Python with ATEN_CPU_CAPABILITY={want}), or this CPU lacks {want.upper()} "
+                           f"(then set MMDR_NUMERICS=native: results are this CPU's own)")
+    return s
 
 # %% ../nbs/00_core.ipynb #c269a07a
 def set_seed(seed: int,                 # the one number a run is repeated from

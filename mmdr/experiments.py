@@ -12,7 +12,7 @@ import pandas as pd
 import torch
 from tqdm.auto import tqdm
 import mmdr
-from .core import Config, paths, atomic_write, set_seed, get_device
+from .core import Config, paths, atomic_write, set_seed, get_device, numerics_key, check_numerics, numerics_state
 from .data import Cohort, Prepared, prepare
 from .synthetic import torch_threads      # one context manager for a block's CPU threads
 from .train import TrainConfig, fit, predict_proba, save_checkpoint, load_checkpoint
@@ -20,13 +20,13 @@ from .metrics import classification_metrics, fmt_mean_sd, seed_interval, fmt_int
 
 # %% auto #0
 __all__ = ['PROFILES', 'TRAINING_MODULES', 'PAPER_TABLE1', 'TABLE1_COLUMNS', 'TABLE1_ROWS', 'ABLATION_ROWS', 'Profile',
-           'get_profile', 'cohort_fingerprint', 'RunSpec', 'code_version', 'RunResult', 'run_one', 'load_run',
-           'Results', 'make_specs', 'worker_pool', 'shutdown_pool', 'resolve_workers', 'run_grid', 'summary_table',
-           'wide_table', 'paired_comparison', 'compare_runs', 'fmt_comparison', 'write_table', 'environment_info',
-           'record_run', 'load_cohort', 'Experiment', 'majority_runs', 'shapley_values', 'table1_models',
-           'ablation_models', 'model_ceilings', 'ceiling_check', 'claims_table', 'ablation_claims', 'run_classical',
-           'classical_grid', 'family_findings', 'best_of', 'hidden_accuracy', 'random_hiding', 'coalition_models',
-           'coalition_worth', 'oracle_worth', 'shapley_table', 'cost_table']
+           'get_profile', 'cohort_fingerprint', 'RunSpec', 'code_version', 'RunResult', 'score_predictions', 'run_one',
+           'load_run', 'Results', 'make_specs', 'worker_pool', 'shutdown_pool', 'resolve_workers', 'run_grid',
+           'summary_table', 'wide_table', 'paired_comparison', 'compare_runs', 'fmt_comparison', 'write_table',
+           'environment_info', 'record_run', 'load_cohort', 'Experiment', 'majority_runs', 'shapley_values',
+           'table1_models', 'ablation_models', 'model_ceilings', 'ceiling_check', 'claims_table', 'ablation_claims',
+           'run_classical', 'classical_grid', 'family_findings', 'best_of', 'hidden_accuracy', 'random_hiding',
+           'coalition_models', 'coalition_worth', 'oracle_worth', 'shapley_table', 'cost_table', 'numerics_canary']
 
 # %% ../nbs/30_experiments.ipynb #6dc90392
 @dataclass
@@ -72,19 +72,22 @@ class RunSpec(Config):
     threads: int = 1      # torch CPU threads of this run, wherever it runs: part of the result, so part of the key
 
     def run_key(self, device: str = "cpu") -> str:
-        "Cache key: the spec's content (not its label), the device type, torch's and mmdr's versions and the training code."
+        "Cache key: the spec's content (not its label), the device type, the versions, the numerics setting and the training code."
         d = self.to_dict(); d.pop("label")
-        env = {"device": get_device(device).type, "torch": torch.__version__, "mmdr": mmdr.__version__, "code": code_version()}
+        env = {"device": get_device(device).type, "torch": torch.__version__, "mmdr": mmdr.__version__, "code": code_version(),
+               "numerics": numerics_key()}
         return hashlib.sha1(json.dumps({"spec": d, **env}, sort_keys=True).encode()).hexdigest()[:20]
 
-TRAINING_MODULES = ("core", "data", "encoders", "fusion", "train", "metrics")  # the code a run's numbers depend on
+# The code a run's predictions depend on. Not `metrics`: scores are recomputed from the stored predictions (RunResult.rescore).
+TRAINING_MODULES = ("core", "data", "encoders", "fusion", "train")
 
 @functools.lru_cache(maxsize=None)
-def code_version() -> str:
+def code_version(package_dir: str | None = None  # the folder holding the modules (default: the installed mmdr)
+                ) -> str:
     "SHA-1 of the source a run depends on (training modules + `run_one`): an edited model or trainer never reuses old runs."
     import inspect
-    h = hashlib.sha1()
-    for name in TRAINING_MODULES: h.update(name.encode()); h.update((Path(mmdr.__file__).parent / f"{name}.py").read_bytes())
+    root, h = Path(package_dir or Path(mmdr.__file__).parent), hashlib.sha1()
+    for name in TRAINING_MODULES: h.update(name.encode()); h.update((root / f"{name}.py").read_bytes())
     h.update(inspect.getsource(run_one).encode())
     return h.hexdigest()[:12]
 
@@ -122,8 +125,22 @@ class RunResult(Config):
     @classmethod
     def load(cls, path) -> "RunResult": return cls.from_json(Path(path).read_text())
 
+    @classmethod
+    def from_predictions(cls, y, proba, class_names: list,  # the test labels, (N, K) probabilities, the K class names
+                         digits: int = 6,                   # probabilities are stored rounded; the metrics read the stored ones
+                         **fields) -> "RunResult":
+        "The one way a RunResult is made: predictions stored rounded, metrics computed from exactly what is stored."
+        proba = np.round(np.asarray(proba, dtype=np.float64), digits)
+        return cls(y=[int(v) for v in np.asarray(y)], proba=proba.tolist(), metrics=score_predictions(y, proba, class_names), **fields)
+    def rescore(self, class_names: list) -> "RunResult":
+        "This run with its metrics recomputed from its stored predictions by today's `mmdr.metrics`."
+        return self.replace(metrics=score_predictions(self.labels, self.probabilities, class_names))
 
-def _n_params(model) -> int: return sum(p.numel() for p in model.parameters())
+def score_predictions(y, proba, class_names: list) -> dict:
+    "The scalar metrics of predictions (`classification_metrics`, numbers and names only): what a RunResult stores."
+    m = classification_metrics(np.asarray(y), np.asarray(proba, dtype=np.float64), class_names=class_names)
+    return {k: v for k, v in m.items() if isinstance(v, (int, float, str))}
+
 
 def _cache_path(cache_dir) -> Path | None:
     "The run cache folder: None when caching is off (`cache_dir=False`)."
@@ -136,10 +153,12 @@ def run_one(spec: RunSpec,                 # the run
            ) -> RunResult:
     "The one pipeline: split -> fit preprocessing on the training part -> train -> evaluate; or the cached result."
     from mmdr.fusion import ModelConfig, build_model
+    from mmdr.encoders import num_params
     cache, dev = _cache_path(cache_dir), get_device(device)
     key = spec.run_key(dev.type)
     if cache is not None and (cache / f"{key}.json").exists():
-        return RunResult.load(cache / f"{key}.json").replace(cached=True, label=spec.label)
+        return RunResult.load(cache / f"{key}.json").rescore(cohort.class_names).replace(cached=True, label=spec.label)
+    numerics = check_numerics()                # the portable setting took effect, or a clear error before any training
     fp = cohort_fingerprint(cohort)
     if fp != spec.cohort: raise ValueError(f"run {spec.label!r} was specified for cohort {spec.cohort}, but was given cohort {fp}")
     with torch_threads(spec.threads):
@@ -149,13 +168,12 @@ def run_one(spec: RunSpec,                 # the run
         model = build_model(mcfg, data.train.spec())
         out = fit(model, data.train, data.valid, TrainConfig.from_dict({**spec.train, "seed": spec.seed, "device": device, "progress": False}))
         proba = predict_proba(out.model, data.test)
-    metrics = classification_metrics(data.test.y.numpy(), proba, class_names=data.test.class_names)
-    res = RunResult(label=spec.label, cache_key=key, seed=spec.seed, spec=spec.to_dict(),
-                    metrics={k: v for k, v in metrics.items() if isinstance(v, (int, float, str))},
-                    patient_id=list(data.test.patient_id), y=data.test.y.tolist(), proba=np.round(proba, 6).tolist(),
-                    history=out.history.to_dict(orient="list"), best_epoch=out.best_epoch, n_params=_n_params(out.model),
-                    train_seconds=out.train_seconds, fit_seconds=out.seconds, device=str(dev), threads=spec.threads,
-                    versions={"mmdr": mmdr.__version__, "torch": torch.__version__, "code": code_version()})
+    res = RunResult.from_predictions(data.test.y.numpy(), proba, data.test.class_names, label=spec.label, cache_key=key,
+                                     seed=spec.seed, spec=spec.to_dict(), patient_id=list(data.test.patient_id),
+                                     history=out.history.to_dict(orient="list"), best_epoch=out.best_epoch, n_params=num_params(out.model),
+                                     train_seconds=out.train_seconds, fit_seconds=out.seconds, device=str(dev), threads=spec.threads,
+                                     versions={"mmdr": mmdr.__version__, "torch": torch.__version__, "code": code_version(),
+                                               "numerics": numerics})
     if cache is not None:
         res.weights = f"{key}.pt"
         save_checkpoint(cache / res.weights, out.model, mcfg, data.train.spec(), data.preprocessor, extra={"run_key": key, "seed": spec.seed})
@@ -407,7 +425,8 @@ def environment_info(device: str = "auto") -> dict:
     return {"mmdr": mmdr.__version__, "torch": torch.__version__, "python": platform.python_version(),
             "platform": platform.platform(), "device": str(dev),
             "device_name": torch.cuda.get_device_name(dev) if dev.type == "cuda" else platform.processor() or "cpu",
-            "notebook_cpu_threads": torch.get_num_threads()}   # this process; each run records its own threads
+            "notebook_cpu_threads": torch.get_num_threads(),   # this process; each run records its own threads
+            "numerics": numerics_state()}                        # the setting, torch's CPU capability, the caps, the CPU
 
 def record_run(out_dir: str | Path, name: str, entry: dict) -> Path:
     "Merge `entry` under `name` into out_dir/manifest.json (atomically, under a file lock: notebooks may finish together)."
@@ -510,12 +529,11 @@ def majority_runs(cohort: Cohort, seeds: list, split: tuple = (0.7, 0.15, 0.15),
         freq = np.bincount(y[idx["train"]], minlength=k) / len(idx["train"])
         freq = freq + 1e-9 * (np.arange(k) == freq.argmax())                    # ties go to the first most frequent class
         proba = np.tile(freq / freq.sum(), (len(idx["test"]), 1))
-        m = classification_metrics(y[idx["test"]], proba, class_names=cohort.class_names)
-        out.append(RunResult(label=label, cache_key=f"majority-{s}", seed=s, spec={"majority": True, "split": list(split)},
-                             metrics={k_: v for k_, v in m.items() if isinstance(v, (int, float, str))},
-                             patient_id=[cohort.patient_id[i] for i in idx["test"]], y=y[idx["test"]].tolist(),
-                             proba=np.round(proba, 9).tolist(), history={}, best_epoch=0, n_params=0, train_seconds=0.0,
-                             fit_seconds=0.0, device="cpu", threads=1, versions={"mmdr": mmdr.__version__, "code": "none (no model)"}))
+        out.append(RunResult.from_predictions(y[idx["test"]], proba, cohort.class_names, digits=9, label=label,
+                                              cache_key=f"majority-{s}", seed=s, spec={"majority": True, "split": list(split)},
+                                              patient_id=[cohort.patient_id[i] for i in idx["test"]], history={}, best_epoch=0,
+                                              n_params=0, train_seconds=0.0, fit_seconds=0.0, device="cpu", threads=1,
+                                              versions={"mmdr": mmdr.__version__, "code": "none (no model)"}))
     return out
 
 def shapley_values(worth: dict,    # frozenset of players -> value, for every subset (the empty set included)
@@ -663,7 +681,8 @@ def _classical_key(cohort: Cohort, seed: int, modalities, split) -> tuple:
     import mmdr.baselines
     spec = {"classical": sorted(modalities) if modalities else None, "seed": seed, "cohort": cohort_fingerprint(cohort), "split": list(split)}
     code = hashlib.sha1(Path(mmdr.baselines.__file__).read_bytes() + code_version().encode()).hexdigest()[:12]
-    return "classical-" + hashlib.sha1(json.dumps({**spec, "code": code}, sort_keys=True).encode()).hexdigest()[:20], spec, code
+    key = json.dumps({**spec, "code": code, "numerics": numerics_key()}, sort_keys=True)
+    return "classical-" + hashlib.sha1(key.encode()).hexdigest()[:20], spec, code
 
 def run_classical(cohort: Cohort, seed: int,
                   label: str = "Classical",      # the row name
@@ -674,17 +693,17 @@ def run_classical(cohort: Cohort, seed: int,
     from mmdr.baselines import best_baseline
     cache = _cache_path(cache_dir)
     key, spec, code = _classical_key(cohort, seed, modalities, split)
-    if cache is not None and (cache / f"{key}.json").exists(): return RunResult.load(cache / f"{key}.json").replace(cached=True, label=label)
+    if cache is not None and (cache / f"{key}.json").exists():
+        return RunResult.load(cache / f"{key}.json").rescore(cohort.class_names).replace(cached=True, label=label)
     from threadpoolctl import threadpool_limits
     data = prepare(cohort, seed, split)
     with threadpool_limits(1), torch_threads(1):        # one thread, like a deep run: two fits side by side do not oversubscribe
         b = best_baseline(data.train, data.valid, data.test, modalities, seed)
-    metrics = classification_metrics(data.test.y.numpy(), b["proba"], class_names=data.test.class_names)
-    res = RunResult(label=label, cache_key=key, seed=seed, spec={**spec, "chosen": b["name"], "candidates": b["candidates"]},
-                    metrics={k: v for k, v in metrics.items() if isinstance(v, (int, float, str))}, patient_id=list(data.test.patient_id),
-                    y=data.test.y.tolist(), proba=np.round(b["proba"], 6).tolist(), history={}, best_epoch=0,
-                    n_params=int(b["n_features"]), train_seconds=b["seconds"], fit_seconds=b["seconds"], device="cpu", threads=1,
-                    versions={"mmdr": mmdr.__version__, "torch": torch.__version__, "code": code})
+    res = RunResult.from_predictions(data.test.y.numpy(), b["proba"], data.test.class_names, label=label, cache_key=key, seed=seed,
+                                     spec={**spec, "chosen": b["name"], "candidates": b["candidates"]},
+                                     patient_id=list(data.test.patient_id), history={}, best_epoch=0, n_params=int(b["n_features"]),
+                                     train_seconds=b["seconds"], fit_seconds=b["seconds"], device="cpu", threads=1,
+                                     versions={"mmdr": mmdr.__version__, "torch": torch.__version__, "code": code})
     if cache is not None: res.save(cache / f"{key}.json")
     return res
 
@@ -789,3 +808,21 @@ def cost_table(results: Results, order: list | None = None) -> pd.DataFrame:
                      "epochs run": ms([len(r.history["epoch"]) for r in runs if r.history], 1),
                      "best epoch": ms([r.best_epoch for r in runs], 1), "device": ", ".join(sorted({r.device for r in runs}))})
     return pd.DataFrame(rows).set_index("model")
+
+# %% ../nbs/30_experiments.ipynb #74fcbb67
+def numerics_canary(epochs: int = 2,        # a few seconds on one CPU thread
+                    n_patients: int = 160,
+                    image_size: int = 16) -> dict:
+    "Train the fused model briefly through `run_one`; digests of its final weights and test predictions, and the numerics."
+    import tempfile
+    from mmdr.data import toy_cohort
+    from mmdr.fusion import paper_model
+    toy = toy_cohort(n=n_patients, image_size=image_size, seed=0)
+    spec = make_specs([("canary", paper_model())], toy, seeds=[0], train=TrainConfig(epochs=epochs, patience=epochs))[0]
+    with tempfile.TemporaryDirectory() as d:
+        r = run_one(spec, toy, cache_dir=d, device="cpu")
+        state = load_checkpoint(Path(d) / r.weights)["model"].state_dict()
+    h = hashlib.sha256()
+    for k, v in state.items(): h.update(k.encode()); h.update(v.detach().cpu().contiguous().numpy().tobytes())
+    return {"weights_sha256": h.hexdigest()[:16], "proba_sha256": hashlib.sha256(json.dumps(r.proba).encode()).hexdigest()[:16],
+            "accuracy": r.metrics["accuracy"], "torch": torch.__version__, "numerics": r.versions["numerics"]}

@@ -4,12 +4,14 @@
 
 # %% ../nbs/32_report.ipynb #7a81ffb3
 from __future__ import annotations
-import json, os, re, tempfile
+import json, os, re, subprocess, tempfile
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['START', 'END', 'RESULT_TABLES', 'CLAIM_FILES', 'manifest_facts', 'render_sentences', 'runs_table', 'read_md_table',
-           'claim_status', 'reproduction_summary', 'render_results', 'update_readme']
+__all__ = ['START', 'END', 'RESULT_TABLES', 'CLAIM_FILES', 'REPORT_TABLES', 'REPORT_METRICS', 'manifest_facts',
+           'render_sentences', 'numerics_cell', 'runs_table', 'read_md_table', 'claim_status', 'reproduction_summary',
+           'render_results', 'update_readme', 'report_files', 'git_reference', 'snapshot', 'compare_reproduction',
+           'reproduction_line', 'format_reproduction', 'reproduction_report']
 
 # %% ../nbs/32_report.ipynb #c2cb0aee
 START, END = "<!-- mmdr:results:start -->", "<!-- mmdr:results:end -->"
@@ -72,11 +74,16 @@ def _md_table(header, rows) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join(":---" for _ in header) + "|"]
     return "\n".join(lines + ["| " + " | ".join(_cell(v) for v in r) + " |" for r in rows])
 
+def numerics_cell(entry: dict) -> str:
+    "How an experiment's runs computed: 'portable (AVX2)', 'native (AVX512)', or that it predates the setting."
+    n = entry.get("numerics")
+    return f"{n['mode']} ({n['cpu_capability']})" if isinstance(n, dict) else "before the portable setting"
+
 def runs_table(manifest: dict) -> str:
     "Markdown table of the manifest's experiments (seeds, patients, runs, cache hits, seconds)."
     exps = {k: v for k, v in manifest.items() if k != "reproduce" and isinstance(v, dict)}
-    rows = [[name] + [v.get(k) for k, _ in _RUN_COLUMNS] for name, v in exps.items()]
-    out = _md_table(["experiment"] + [h for _, h in _RUN_COLUMNS], rows) if rows else ""
+    rows = [[name] + [v.get(k) for k, _ in _RUN_COLUMNS] + [numerics_cell(v)] for name, v in exps.items()]
+    out = _md_table(["experiment"] + [h for _, h in _RUN_COLUMNS] + ["numerics"], rows) if rows else ""
     rep = manifest.get("reproduce")
     if isinstance(rep, dict) and rep.get("notebook_seconds"):
         nb_rows = [[nb, s] for nb, s in rep["notebook_seconds"].items()] + [["total (wall)", rep.get("wall_seconds")]]
@@ -156,3 +163,128 @@ def update_readme(readme_path,         # the README with the two markers
     if new == text: return True
     if not check: _write_atomic(path, new)
     return False
+
+# %% ../nbs/32_report.ipynb #bbc6d3e7
+REPORT_TABLES = {"table1": "table1_runs.csv", "fig4_ablation": "fig4_ablation_runs.csv"}  # table stem -> its per-seed rows
+REPORT_METRICS = ("accuracy", "precision", "recall", "f1")
+_VOLATILE = ("train_seconds", "fit_seconds", "cached")   # per-seed columns that differ between two identical runs
+_CELL = re.compile(r"^\s*([-+]?\d+(?:\.\d+)?)\s*±\s*[\d.]+\s*\[\s*([-+]?\d+(?:\.\d+)?),\s*([-+]?\d+(?:\.\d+)?)\s*\]")
+
+def report_files() -> list:
+    "The files a reproduction is compared on: each table (csv, md), its per-seed rows and the claims."
+    return [f"{stem}.{ext}" for stem in REPORT_TABLES for ext in ("csv", "md")] + list(REPORT_TABLES.values()) + list(CLAIM_FILES)
+
+def git_reference(out_dir, names: list) -> tuple:
+    "({name: committed text or None}, 'git <commit>') for files of out_dir tracked at HEAD; ({}, None) outside git."
+    out_dir = Path(out_dir).resolve()
+    try:
+        top = Path(subprocess.run(["git", "-C", str(out_dir), "rev-parse", "--show-toplevel"], capture_output=True, text=True, check=True).stdout.strip())
+        head = subprocess.run(["git", "-C", str(top), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError): return {}, None
+    rel, ref = out_dir.relative_to(top), {}
+    for n in names:
+        r = subprocess.run(["git", "-C", str(top), "show", f"HEAD:{(rel / n).as_posix()}"], capture_output=True, text=True)
+        ref[n] = r.stdout if r.returncode == 0 else None
+    return (ref, f"git {head}") if any(v is not None for v in ref.values()) else ({}, None)
+
+def snapshot(out_dir, names: list) -> dict:
+    "{name: text} of the files in out_dir now (taken before a run, as the fallback reference)."
+    return {n: (Path(out_dir) / n).read_text() for n in names if (Path(out_dir) / n).exists()}
+
+# %% ../nbs/32_report.ipynb #d8ce483d
+def _interval(cell: str):
+    "(lo, hi) of a 'mean ± sd [lo, hi]' cell, or None."
+    m = _CELL.match(str(cell)); return (float(m.group(2)), float(m.group(3))) if m else None
+
+def _runs_frame(text: str):
+    import io, pandas as pd
+    return pd.read_csv(io.StringIO(text))
+
+def compare_reproduction(reference: dict,   # {file name: reference text (None: not in the reference)}
+                         out_dir,           # the folder the run wrote
+                         source: str = ""   # where the reference came from, for the report
+                        ) -> dict:
+    "Per cell and per claim, the reference against this run; `identical` only if every file matches byte for byte."
+    import io, pandas as pd
+    out_dir, cells, claims, same_files, missing = Path(out_dir), [], [], [], []
+    for n in report_files():
+        mine = out_dir / n
+        if reference.get(n) is None or not mine.exists(): missing.append(n); continue
+        if n not in REPORT_TABLES.values(): same_files.append(mine.read_text() == reference[n])   # per-seed rows: compared below
+    for stem, runs_name in REPORT_TABLES.items():
+        if reference.get(runs_name) is None or not (out_dir / runs_name).exists(): continue
+        ref_runs, my_runs = _runs_frame(reference[runs_name]), _runs_frame((out_dir / runs_name).read_text())
+        ref_tab = pd.read_csv(io.StringIO(reference[f"{stem}.csv"]), index_col=0) if reference.get(f"{stem}.csv") else None
+        for label in dict.fromkeys(ref_runs.label):
+            for metric in REPORT_METRICS:
+                if metric not in ref_runs or metric not in my_runs: continue
+                r, m = ref_runs[ref_runs.label == label], my_runs[my_runs.label == label]
+                if m.empty: continue
+                col = next((c for c in (ref_tab.columns if ref_tab is not None else []) if c.split(" (")[0] == metric), None)
+                iv = _interval(ref_tab.loc[label, col]) if col is not None and label in ref_tab.index else None
+                mr, mm = float(r[metric].mean()), float(m[metric].mean())
+                scores = [c for c in ref_runs.columns if c not in _VOLATILE and c in my_runs.columns]   # every score, not the timings
+                same = sorted(r.seed) == sorted(m.seed) and r.sort_values("seed")[scores].reset_index(drop=True).equals(
+                    m.sort_values("seed")[scores].reset_index(drop=True))
+                cells.append({"table": stem, "model": label, "metric": metric, "reference": mr, "yours": mm, "difference": mm - mr,
+                              "reference interval": iv, "inside": None if iv is None else iv[0] <= round(mm, 3) <= iv[1],
+                              "per-seed identical": same})
+    for n in CLAIM_FILES:
+        if reference.get(n) is None or not (out_dir / n).exists(): continue
+        tmp = Path(tempfile.mkdtemp()) / n; tmp.write_text(reference[n])
+        ref_rows = {r["claim"]: r["ours"] for r in read_md_table(tmp)}; tmp.unlink()
+        for r in read_md_table(out_dir / n):
+            if r["claim"] in ref_rows: claims.append({"claim": r["claim"], "reference": ref_rows[r["claim"]], "yours": r["ours"],
+                                                      "agree": r["ours"] == ref_rows[r["claim"]]})
+    identical = bool(same_files) and all(same_files) and not missing and all(c["per-seed identical"] for c in cells)
+    return {"source": source, "identical": identical, "cells": cells, "claims": claims, "missing": missing,
+            "files_compared": len(same_files), "files_identical": sum(same_files)}
+
+# %% ../nbs/32_report.ipynb #48c29d5d
+def reproduction_line(rep: dict) -> str:
+    "The report's first line: identical, or what differs (largest difference, claims that disagree, means outside)."
+    if not rep["cells"] and not rep["claims"]:
+        return "no reference to compare with" + (f" (missing: {', '.join(rep['missing'])})" if rep["missing"] else "")
+    if rep["identical"]:
+        n = sum(c["metric"] == "accuracy" for c in rep["cells"])
+        return (f"identical to the reference ({rep['source']}): {rep['files_compared']} tables and claims byte for byte, "
+                f"every per-seed score of {n} models equal to the last digit")
+    agree = sum(c["agree"] for c in rep["claims"])
+    parts = [f"all {len(rep['claims'])} claims agree" if agree == len(rep["claims"])
+             else f"{len(rep['claims']) - agree} of {len(rep['claims'])} claims differ: " + "; ".join(c["claim"] for c in rep["claims"] if not c["agree"])]
+    if rep["cells"]:
+        big = max(rep["cells"], key=lambda c: abs(c["difference"]))
+        parts.append(f"largest difference {big['difference']:+.3f} ({big['model']} {big['metric']}, {big['table']})")
+        out = [c for c in rep["cells"] if c["inside"] is False]
+        parts.append("every mean inside the reference interval" if not out else
+                     f"{len(out)} mean(s) outside the reference interval: " + ", ".join(f"{c['model']} {c['metric']}" for c in out))
+    if rep["missing"]: parts.append(f"not compared: {', '.join(rep['missing'])}")
+    return f"not identical to the reference ({rep['source']}): " + "; ".join(parts)
+
+def format_reproduction(rep: dict) -> str:
+    "The whole report as markdown: the line, then the cells that differ and every claim."
+    out = [f"# Reproduction report\n\n**{reproduction_line(rep)}**\n",
+           f"Reference: {rep['source'] or 'none'}; {rep['files_identical']} of {rep['files_compared']} files identical byte for byte."]
+    if rep["cells"]:
+        rows = [[c["table"], c["model"], c["metric"], f"{c['reference']:.4f}", f"{c['yours']:.4f}", f"{c['difference']:+.4f}",
+                 "" if c["reference interval"] is None else f"[{c['reference interval'][0]:.3f}, {c['reference interval'][1]:.3f}]",
+                 {True: "yes", False: "NO", None: "?"}[c["inside"]], "yes" if c["per-seed identical"] else "no"] for c in rep["cells"]]
+        out.append("## Cells (mean over seeds)\n\n" + _md_table(["table", "model", "metric", "reference", "yours", "difference",
+                                                                   "reference interval", "yours inside", "per-seed identical"], rows))
+    if rep["claims"]:
+        out.append("## Claims\n\n" + _md_table(["claim", "reference", "yours", "agree"],
+                                                [[c["claim"], c["reference"], c["yours"], "yes" if c["agree"] else "NO"] for c in rep["claims"]]))
+    return "\n\n".join(out) + "\n"
+
+# %% ../nbs/32_report.ipynb #67d8f240
+def reproduction_report(out_dir,              # the folder the run wrote (figures/ for the paper profile)
+                        report_dir,           # where reproduction_report.md goes (the run's folder under runs/)
+                        before: dict | None = None  # snapshot(out_dir, report_files()) taken before the run: the fallback reference
+                       ) -> tuple:
+    "(first line, path of the report): this run against git's committed files, else against `before`."
+    ref, source = git_reference(out_dir, report_files())
+    if not source and before: ref, source = {n: before.get(n) for n in report_files()}, f"{out_dir} before this run"
+    rep = compare_reproduction(ref, out_dir, source or "")
+    path = Path(report_dir) / "reproduction_report.md"; path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(format_reproduction(rep))
+    return reproduction_line(rep), path

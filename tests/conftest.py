@@ -1,6 +1,7 @@
 "Shared pytest setup: the `browser` marker (headless Chromium tests, run by `make test-browser` / .ci/run)."
 import os
 import pytest
+import mmdr.core   # first: it sets the portable numerics (00_core) before any test module makes torch compute
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "browser: builds the site / starts JupyterLab and checks them in headless Chromium "
