@@ -360,8 +360,8 @@ def summary_table(results: Results,
             rows.append({"model": label, "metric": m, "mean": v["mean"], "sd": v["sd"], "n_seeds": v["n"],
                          "ci_low": v["ci_low"], "ci_high": v["ci_high"]})
     out = pd.DataFrame(rows)
-    out.attrs["interval"] = (f"{level:.0%} Student-t interval over seeds (seed, split and test sampling), on the logit scale "
-                             "where the plain one would leave the score's range")
+    out.attrs["interval"] = (f"{level:.0%} Student-t interval over seeds (seed, split and test sampling), "
+                             "on the logit scale where the plain one would leave the score's range")
     return out
 
 def wide_table(summary: pd.DataFrame, reference: pd.DataFrame | None = None, digits: int = 3) -> pd.DataFrame:
@@ -370,7 +370,8 @@ def wide_table(summary: pd.DataFrame, reference: pd.DataFrame | None = None, dig
                              zip(summary["mean"], summary["sd"], summary.ci_low, summary.ci_high)])
     order = list(dict.fromkeys(summary.model)); cols = list(dict.fromkeys(summary.metric))
     w = s.pivot(index="model", columns="metric", values="cell").reindex(index=order, columns=cols)
-    w.columns = [f"{c} (macro)" if c in ("precision", "recall", "f1") else ("ROC-AUC" if c == "auc" else c) for c in cols]
+    names = {"precision": "precision (macro)", "recall": "recall (macro)", "f1": "f1 (macro)", "auc": "ROC-AUC"}
+    w.columns = [names.get(c, c) for c in cols]
     if reference is not None:
         for c in cols:
             if c in reference: w[f"paper {c}"] = [f"{reference.loc[i, c]:.2f}" if i in reference.index else "" for i in w.index]
@@ -390,16 +391,18 @@ def _check_family_metric(family: pd.DataFrame, metric: str):
                          f"declare a family with compare_runs(..., metric={metric!r})")
 
 def paired_comparison(results: Results, a: str, b: str, metric: str = "accuracy", level: float = 0.95,
-                      family: pd.DataFrame | None = None  # the notebook's declared family: its corrected verdict is returned
+                      family: pd.DataFrame | None = None  # the notebook's declared family: its verdict is returned
                      ) -> dict:
     "`a` − `b` paired by seed: alone (p named `p_uncorrected`, no verdict), or as the declared `family` judged it."
     _check_pairing(results, a, b)
     if family is not None:
         _check_family_metric(family, metric)
         row, _ = family_row(family, a, b)
-        return {"a": a, "b": b, "comparison": row.name, **row.to_dict(), "correction": family.attrs.get("correction", "")}
+        return {"a": a, "b": b, "comparison": row.name, **row.to_dict(),
+                "correction": family.attrs.get("correction", "")}
     per_seed = results.per_seed(metric)
-    return {"a": a, "b": b, **paired_seed_comparison(per_seed.loc[a], per_seed.loc[b], level, bounds=SCORE_BOUNDS.get(metric)),
+    alone = paired_seed_comparison(per_seed.loc[a], per_seed.loc[b], level, bounds=SCORE_BOUNDS.get(metric))
+    return {"a": a, "b": b, **alone,
             "correction": "none (one comparison alone: no verdict; pass family= for the notebook's corrected one)"}
 
 def compare_runs(results: Results, pairs: list, metric: str = "accuracy", level: float = 0.95) -> pd.DataFrame:
@@ -420,8 +423,11 @@ def union_pairs(*pair_lists) -> list:
 
 def fmt_comparison(row: pd.Series, digits: int = 3) -> str:
     "'Ours − CNN = +0.050 ± 0.010 [+0.030, +0.070] (Holm p 0.002)' from a `compare_runs` row."
-    same = " (the same difference on every seed: no spread to test)" if str(row.get("note", "")).startswith("not resolved") else ""
-    return f"{row.name} = {fmt_interval(row['diff'], row.sd, row.ci_low, row.ci_high, digits, signed=True)} (Holm p {row.p_holm:.2g}){same}"
+    note = str(row.get("note", ""))
+    same = (" (the same difference on every seed: no spread to test)" if note.startswith("not resolved") else
+            " (interval clipped to the range of a difference)" if note.startswith("interval clipped") else "")
+    cell = fmt_interval(row["diff"], row.sd, row.ci_low, row.ci_high, digits, signed=True)
+    return f"{row.name} = {cell} (Holm p {row.p_holm:.2g}){same}"
 
 # %% ../nbs/30_experiments.ipynb #e9400d94
 def write_table(df: pd.DataFrame, out_dir: str | Path, stem: str, caption: str = "") -> list:
@@ -615,14 +621,14 @@ def _all_pairs(labels: list) -> list:
     return [(b, a) for i, a in enumerate(labels) for b in labels[i + 1:]]
 
 def table1_pairs(labels: list, reference: str = "Ours", baseline: str | None = None) -> list:
-    "The comparisons `claims_table` reads: the reference against each single model and the baseline, the paper's three ranked."
+    "The comparisons `claims_table` reads: the reference against each single model and the baseline; the paper's three."
     singles = [l for l in TABLE1_ROWS if l in labels]
     paper3 = [l for l in ("CNN", "RNN", "Transformer") if l in labels]
     return ([(reference, l) for l in singles] + ([(reference, baseline)] if baseline else [])
             + (_all_pairs(paper3) if len(paper3) == 3 else []))
 
 def ablation_pairs(labels: list, reference: str = "Ours", baseline: str | None = None) -> list:
-    "The comparisons `ablation_claims` reads: the full model against each removal (and the baseline), the paper's three removals ranked."
+    "The comparisons `ablation_claims` reads: the full model against each removal and the baseline; the three removals."
     abl = [l for l in ABLATION_ROWS if l in labels]
     paper3 = [l for l in ("N_CNN", "N_RNN", "N_Transformer") if l in labels]
     return ([(reference, l) for l in abl] + ([(reference, baseline)] + [(l, baseline) for l in abl] if baseline else [])
@@ -652,7 +658,7 @@ def claims_table(results: Results,
                  ceiling: float | None = None,       # the oracle's joint ceiling for `reference`, if known
                  level: float = 0.95,
                  family: pd.DataFrame | None = None, # the notebook's declared family (must hold `table1_pairs`)
-                 paper: bool = True) -> pd.DataFrame:  # the paper's answers beside ours (the synthetic reproduction only)
+                 paper: bool = True) -> pd.DataFrame:  # the paper's answers beside ours (synthetic cohort only)
     "Table I's claims, read off one Holm-corrected family of paired comparisons; the paper's answer beside ours."
     have = _check_reference(results, reference, "the reference model")
     singles = [l for l in TABLE1_ROWS if l in have]
@@ -666,8 +672,10 @@ def claims_table(results: Results,
                      "evidence": fmt_comparison(c), "paper": "yes (0.77 vs 0.73 for the Transformer; no interval given)"})
         each = [_answer(fam, reference, l, "beaten", "ahead of fusion")[1] for l in singles]
         rows.append({"claim": f"fusion beats every single-modality model ({metric})",
-                     "ours": "yes" if all(a == "beaten" for a in each) else ("no" if "ahead of fusion" in each else "not resolved"),
-                     "evidence": "; ".join(f"{l}: {a}" for l, a in zip(singles, each)), "paper": "yes (CNN, RNN, Transformer)"})
+                     "ours": "yes" if all(a == "beaten" for a in each)
+                             else ("no" if "ahead of fusion" in each else "not resolved"),
+                     "evidence": "; ".join(f"{l}: {a}" for l, a in zip(singles, each)),
+                     "paper": "yes (CNN, RNN, Transformer)"})
     if baseline:
         c, answer = _answer(fam, reference, baseline)
         rows.append({"claim": f"the deep fused model beats the classical baseline ({baseline}, {metric})",
@@ -676,7 +684,8 @@ def claims_table(results: Results,
         rk = ranking_claim({l: results.per_seed(metric).loc[l] for l in paper3}, level, family=fam)
         rows.append({"claim": f"single-modality ranking by {metric} (worst to best)",
                      "ours": " < ".join(rk["order"]) if rk["resolved"] else "not resolved",
-                     "evidence": f"point estimates {' < '.join(rk['order'])}; " + "; ".join(fmt_comparison(r) for r in rk["adjacent"]),
+                     "evidence": f"point estimates {' < '.join(rk['order'])}; "
+                                 + "; ".join(fmt_comparison(r) for r in rk["adjacent"]),
                      "paper": "CNN < RNN < Transformer"})
     if ceiling is not None:
         c = ceiling_check(results, reference, ceiling)
@@ -689,7 +698,7 @@ def claims_table(results: Results,
 def ablation_claims(results: Results, reference: str = "Ours", metric: str = "accuracy", baseline: str | None = None,
                     level: float = 0.95,
                     family: pd.DataFrame | None = None,  # the notebook's declared family (must hold `ablation_pairs`)
-                    paper: bool = True) -> pd.DataFrame:   # the paper's answers beside ours (the synthetic reproduction only)
+                    paper: bool = True) -> pd.DataFrame:   # the paper's answers beside ours (synthetic cohort only)
     "Figure 4's claims (which removal hurts, most and least), read off one Holm-corrected family of paired comparisons."
     have = _check_reference(results, reference, "the full model")
     abl = [l for l in ABLATION_ROWS if l in have]
@@ -707,7 +716,8 @@ def ablation_claims(results: Results, reference: str = "Ours", metric: str = "ac
             ex = extreme_claim(vals, which, level, family=fam)   # most harmful removal = lowest accuracy left
             rows.append({"claim": f"removing which branch {name} among the paper's three ({metric})",
                          "ours": ex["chosen"] if ex["resolved"] else "not resolved",
-                         "evidence": f"point estimate: {ex['chosen']}; " + "; ".join(fmt_comparison(r) for r in ex["pairs"]),
+                         "evidence": f"point estimate: {ex['chosen']}; "
+                                     + "; ".join(fmt_comparison(r) for r in ex["pairs"]),
                          "paper": paper_says})
     if baseline:
         c, answer = _answer(fam, reference, baseline)
