@@ -378,6 +378,7 @@ def wide_table(summary: pd.DataFrame, reference: pd.DataFrame | None = None, dig
     w.index.name = "model"
     return w
 
+# %% ../nbs/30_experiments.ipynb #b19a0c20
 def _check_pairing(results: Results, a: str, b: str):
     "Both models must have been tested on the same seeds and, per seed, the same patients."
     ra, rb = {r.seed: r for r in results.runs(a)}, {r.seed: r for r in results.runs(b)}
@@ -651,6 +652,7 @@ def _check_reference(results: Results, reference: str, what: str) -> list:
     if reference not in have: raise ValueError(f"no runs labelled {reference!r} ({what}); labels are {have}")
     return have
 
+# %% ../nbs/30_experiments.ipynb #b19a0c21
 def claims_table(results: Results,
                  reference: str = "Ours",            # the fused model every claim is about
                  metric: str = "accuracy",
@@ -695,6 +697,7 @@ def claims_table(results: Results,
     out.attrs["family"] = f"{len(fam)} comparisons, {fam.attrs.get('correction', 'Holm')}"
     return out if paper else out.drop(columns="paper")
 
+# %% ../nbs/30_experiments.ipynb #b19a0c22
 def ablation_claims(results: Results, reference: str = "Ours", metric: str = "accuracy", baseline: str | None = None,
                     level: float = 0.95,
                     family: pd.DataFrame | None = None,  # the notebook's declared family (must hold `ablation_pairs`)

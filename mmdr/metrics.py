@@ -99,6 +99,7 @@ def _auc_ovr(y, p, names):
     if k == 2: return float(roc_auc_score(y, p[:, 1])), None
     return float(roc_auc_score(y, p, multi_class="ovr", average="macro", labels=list(range(k)))), None
 
+# %% ../nbs/21_metrics.ipynb #b19a0c10
 def classification_metrics(y_true,                  # (N,) class indices
                            proba,                   # (N, K) class probabilities
                            average: str = "macro",  # averaging for precision/recall/f1: "macro", "weighted" or "micro"
@@ -226,6 +227,7 @@ def _bounded_interval(mean, sd, n, level, lo, hi):
         return (b + a, b + z) if sign == 1 else (b - z, b - a)
     return t_lo, t_hi
 
+# %% ../nbs/21_metrics.ipynb #b19a0c12
 def seed_interval(values,              # one score per seed (NaN values, e.g. an undefined AUC, are left out)
                   level: float = 0.95, # confidence level
                   bounds=None          # the score's range: (lo, hi), a name from SCORE_BOUNDS, or None
@@ -391,6 +393,7 @@ def _family_for(vals, pairs, family, level, interval):
     for a, b in pairs: family_row(family, a, b)
     return family
 
+# %% ../nbs/21_metrics.ipynb #b19a0c14
 def ranking_claim(values_by_model: dict,         # model name -> per-seed values (same seeds for every model)
                   level: float = 0.95,           # family-wise confidence level
                   higher_is_better: bool = True, # False for losses (ECE, Brier, log loss)
