@@ -16,17 +16,19 @@ from .core import Config, paths, atomic_write, set_seed, get_device, numerics_ke
 from .data import Cohort, Prepared, prepare
 from .synthetic import torch_threads      # one context manager for a block's CPU threads
 from .train import TrainConfig, fit, predict_proba, save_checkpoint, load_checkpoint
-from .metrics import classification_metrics, fmt_mean_sd, seed_interval, fmt_interval, paired_seed_comparison, compare_family
+from .metrics import (classification_metrics, fmt_mean_sd, seed_interval, fmt_interval, paired_seed_comparison,
+                          compare_family, family_row, ranking_claim, extreme_claim, SCORE_BOUNDS)
 
 # %% auto #0
 __all__ = ['PROFILES', 'TRAINING_MODULES', 'PAPER_TABLE1', 'TABLE1_COLUMNS', 'TABLE1_ROWS', 'ABLATION_ROWS', 'Profile',
            'get_profile', 'cohort_fingerprint', 'RunSpec', 'code_version', 'RunResult', 'score_predictions', 'run_one',
            'load_run', 'Results', 'make_specs', 'worker_pool', 'shutdown_pool', 'resolve_workers', 'run_grid',
-           'summary_table', 'wide_table', 'paired_comparison', 'compare_runs', 'fmt_comparison', 'write_table',
-           'environment_info', 'record_run', 'load_cohort', 'Experiment', 'majority_runs', 'shapley_values',
-           'table1_models', 'ablation_models', 'model_ceilings', 'ceiling_check', 'claims_table', 'ablation_claims',
-           'run_classical', 'classical_grid', 'family_findings', 'best_of', 'hidden_accuracy', 'random_hiding',
-           'coalition_models', 'coalition_worth', 'oracle_worth', 'shapley_table', 'cost_table', 'numerics_canary']
+           'summary_table', 'wide_table', 'paired_comparison', 'compare_runs', 'union_pairs', 'fmt_comparison',
+           'write_table', 'environment_info', 'record_run', 'load_cohort', 'Experiment', 'majority_runs',
+           'shapley_values', 'table1_models', 'ablation_models', 'model_ceilings', 'ceiling_check', 'table1_pairs',
+           'ablation_pairs', 'claims_table', 'ablation_claims', 'run_classical', 'classical_grid', 'family_findings',
+           'best_pairs', 'best_of', 'hidden_accuracy', 'random_hiding', 'coalition_models', 'coalition_worth',
+           'oracle_worth', 'shapley_table', 'cost_table', 'numerics_canary']
 
 # %% ../nbs/30_experiments.ipynb #6dc90392
 @dataclass
@@ -360,18 +362,24 @@ PAPER_TABLE1.attrs["source"] = "Liu et al. (2024), Table I, as printed (referenc
 
 TABLE1_COLUMNS = ("precision", "accuracy", "f1", "recall")  # the paper's column order
 
+def _is_binary(results: Results) -> bool:
+    return len(results) > 0 and all(len(r.proba[0]) == 2 for r in results if r.proba)
+
 def summary_table(results: Results,
-                  metrics: tuple = TABLE1_COLUMNS,
+                  metrics: tuple | None = None,   # default: TABLE1_COLUMNS, and "auc" on a binary task
                   order: list | None = None,      # row order (default: first-seen)
                   level: float = 0.95) -> pd.DataFrame:
-    "Per model and metric: mean, sd and n over seeds and the Student-t interval over seeds (a long-format frame)."
+    "Per model and metric: mean, sd and n over seeds and the Student-t interval over seeds, inside the metric's range."
+    if metrics is None: metrics = TABLE1_COLUMNS + (("auc",) if _is_binary(results) else ())
     rows = []
     for label in order or results.labels():
         for m in metrics:
-            v = seed_interval([r.metrics[m] for r in results.runs(label)], level)
+            v = seed_interval([r.metrics[m] for r in results.runs(label)], level, bounds=SCORE_BOUNDS.get(m))
             rows.append({"model": label, "metric": m, "mean": v["mean"], "sd": v["sd"], "n_seeds": v["n"],
                          "ci_low": v["ci_low"], "ci_high": v["ci_high"]})
-    out = pd.DataFrame(rows); out.attrs["interval"] = f"{level:.0%} Student-t interval over seeds (seed, split and test sampling)"
+    out = pd.DataFrame(rows)
+    out.attrs["interval"] = (f"{level:.0%} Student-t interval over seeds (seed, split and test sampling), "
+                             "on the logit scale where the plain one would leave the score's range")
     return out
 
 def wide_table(summary: pd.DataFrame, reference: pd.DataFrame | None = None, digits: int = 3) -> pd.DataFrame:
@@ -380,13 +388,15 @@ def wide_table(summary: pd.DataFrame, reference: pd.DataFrame | None = None, dig
                              zip(summary["mean"], summary["sd"], summary.ci_low, summary.ci_high)])
     order = list(dict.fromkeys(summary.model)); cols = list(dict.fromkeys(summary.metric))
     w = s.pivot(index="model", columns="metric", values="cell").reindex(index=order, columns=cols)
-    w.columns = [f"{c} (macro)" if c in ("precision", "recall", "f1") else c for c in cols]
+    names = {"precision": "precision (macro)", "recall": "recall (macro)", "f1": "f1 (macro)", "auc": "ROC-AUC"}
+    w.columns = [names.get(c, c) for c in cols]
     if reference is not None:
         for c in cols:
             if c in reference: w[f"paper {c}"] = [f"{reference.loc[i, c]:.2f}" if i in reference.index else "" for i in w.index]
     w.index.name = "model"
     return w
 
+# %% ../nbs/30_experiments.ipynb #b19a0c20
 def _check_pairing(results: Results, a: str, b: str):
     "Both models must have been tested on the same seeds and, per seed, the same patients."
     ra, rb = {r.seed: r for r in results.runs(a)}, {r.seed: r for r in results.runs(b)}
@@ -394,21 +404,49 @@ def _check_pairing(results: Results, a: str, b: str):
     for s in ra:
         if ra[s].patient_id != rb[s].patient_id: raise ValueError(f"{a!r} and {b!r} were tested on different patients for seed {s}")
 
-def paired_comparison(results: Results, a: str, b: str, metric: str = "accuracy", level: float = 0.95) -> dict:
-    "`a` minus `b`, paired by seed (same split, same test patients): mean difference, t-interval over seeds, p-value."
+def _check_family_metric(family: pd.DataFrame, metric: str):
+    if family.attrs.get("metric", metric) != metric:
+        raise ValueError(f"the family compares {family.attrs['metric']!r} but this table is about {metric!r}; "
+                         f"declare a family with compare_runs(..., metric={metric!r})")
+
+def paired_comparison(results: Results, a: str, b: str, metric: str = "accuracy", level: float = 0.95,
+                      family: pd.DataFrame | None = None  # the notebook's declared family: its verdict is returned
+                     ) -> dict:
+    "`a` − `b` paired by seed: alone (p named `p_uncorrected`, no verdict), or as the declared `family` judged it."
     _check_pairing(results, a, b)
+    if family is not None:
+        _check_family_metric(family, metric)
+        row, _ = family_row(family, a, b)
+        return {"a": a, "b": b, "comparison": row.name, **row.to_dict(),
+                "correction": family.attrs.get("correction", "")}
     per_seed = results.per_seed(metric)
-    return {"a": a, "b": b, **paired_seed_comparison(per_seed.loc[a], per_seed.loc[b], level)}
+    alone = paired_seed_comparison(per_seed.loc[a], per_seed.loc[b], level, bounds=SCORE_BOUNDS.get(metric))
+    return {"a": a, "b": b, **alone,
+            "correction": "none (one comparison alone: no verdict; pass family= for the notebook's corrected one)"}
 
 def compare_runs(results: Results, pairs: list, metric: str = "accuracy", level: float = 0.95) -> pd.DataFrame:
     "One family of paired comparisons [(a, b), ...]: per-seed differences, Holm-adjusted verdicts and intervals that agree with them."
     for a, b in pairs: _check_pairing(results, a, b)
     per_seed = results.per_seed(metric)
-    return compare_family({f"{a} − {b}": (per_seed.loc[a], per_seed.loc[b]) for a, b in pairs}, level, interval="holm")
+    fam = compare_family({f"{a} − {b}": (per_seed.loc[a], per_seed.loc[b]) for a, b in pairs}, level, interval="holm",
+                         bounds=SCORE_BOUNDS.get(metric))
+    fam.attrs["metric"] = metric
+    return fam
+
+def union_pairs(*pair_lists) -> list:
+    "The pairs of several claims as one family: each unordered pair once, in the first orientation met."
+    seen, out = set(), []
+    for a, b in (p for pairs in pair_lists for p in pairs):
+        if frozenset((a, b)) not in seen: seen.add(frozenset((a, b))); out.append((a, b))
+    return out
 
 def fmt_comparison(row: pd.Series, digits: int = 3) -> str:
-    "'Ours − CNN = +0.050 ± 0.010 [+0.030, +0.070] (p_holm 0.002)' from a `compare_runs` row."
-    return f"{row.name} = {fmt_interval(row['diff'], row.sd, row.ci_low, row.ci_high, digits, signed=True)} (Holm p {row.p_holm:.2g})"
+    "'Ours − CNN = +0.050 ± 0.010 [+0.030, +0.070] (Holm p 0.002)' from a `compare_runs` row."
+    note = str(row.get("note", ""))
+    same = (" (the same difference on every seed: no spread to test)" if note.startswith("not resolved") else
+            " (interval clipped to the range of a difference)" if note.startswith("interval clipped") else "")
+    cell = fmt_interval(row["diff"], row.sd, row.ci_low, row.ci_high, digits, signed=True)
+    return f"{row.name} = {cell} (Holm p {row.p_holm:.2g}){same}"
 
 # %% ../nbs/30_experiments.ipynb #e9400d94
 def write_table(df: pd.DataFrame, out_dir: str | Path, stem: str, caption: str = "") -> list:
@@ -474,10 +512,11 @@ class Experiment:
     @property
     def synthetic(self) -> bool: return self.cohort.meta.get("source") == "mmdr.synthetic"
 
-    def run(self, models: list, seeds: int | list | None = None, train: TrainConfig | None = None) -> Results:
+    def run(self, models: list, seeds: int | list | None = None, train: TrainConfig | None = None,
+            progress: bool = True) -> Results:        # False: no tqdm bar (the MMDR_PROGRESS file is still written)
         "Train (or fetch from the cache) every (label, ModelConfig) for every seed."
         specs = make_specs(models, self.cohort, self.seeds if seeds is None else seeds, train or self.train)
-        res = run_grid(specs, self.cohort, self.cache_dir, self.device, workers=self.profile.workers)
+        res = run_grid(specs, self.cohort, self.cache_dir, self.device, progress=progress, workers=self.profile.workers)
         have = {r.cache_key for r in self.results}
         self.results.extend(r for r in res if r.cache_key not in have)
         return res
@@ -600,80 +639,114 @@ def _all_pairs(labels: list) -> list:
     "Every (later, earlier) pair of `labels`: what a ranking among them needs."
     return [(b, a) for i, a in enumerate(labels) for b in labels[i + 1:]]
 
-def _above(fam: pd.DataFrame, x: str, y: str) -> tuple:
-    "(the family's row comparing x and y, whichever way it is written; whether it resolves x above y)."
-    r = fam.loc[f"{x} − {y}"] if f"{x} − {y}" in fam.index else fam.loc[f"{y} − {x}"]
-    return r, r.verdict == ("A > B" if r.name == f"{x} − {y}" else "A < B")
+def table1_pairs(labels: list, reference: str = "Ours", baseline: str | None = None) -> list:
+    "The comparisons `claims_table` reads: the reference against each single model and the baseline; the paper's three."
+    singles = [l for l in TABLE1_ROWS if l in labels]
+    paper3 = [l for l in ("CNN", "RNN", "Transformer") if l in labels]
+    return ([(reference, l) for l in singles] + ([(reference, baseline)] if baseline else [])
+            + (_all_pairs(paper3) if len(paper3) == 3 else []))
 
+def ablation_pairs(labels: list, reference: str = "Ours", baseline: str | None = None) -> list:
+    "The comparisons `ablation_claims` reads: the full model against each removal and the baseline; the three removals."
+    abl = [l for l in ABLATION_ROWS if l in labels]
+    paper3 = [l for l in ("N_CNN", "N_RNN", "N_Transformer") if l in labels]
+    return ([(reference, l) for l in abl] + ([(reference, baseline)] + [(l, baseline) for l in abl] if baseline else [])
+            + (_all_pairs(paper3) if len(paper3) == 3 else []))
+
+def _declared(results: Results, pairs: list, metric: str, level: float, family) -> pd.DataFrame:
+    "The notebook's family, checked to hold every pair (and to be about `metric`), or one built over `pairs`."
+    if family is None: return compare_runs(results, pairs, metric, level)
+    _check_family_metric(family, metric)
+    for a, b in pairs: family_row(family, a, b)
+    return family
+
+def _answer(fam: pd.DataFrame, x: str, y: str, yes: str = "yes", no: str = "no: the opposite holds") -> tuple:
+    "(the family's row comparing x with y, the answer to 'x ahead of y?': yes, no or not resolved)."
+    r, ahead = family_row(fam, x, y)
+    return r, yes if ahead else (no if family_row(fam, y, x)[1] else "not resolved")
+
+def _check_reference(results: Results, reference: str, what: str) -> list:
+    have = results.labels()
+    if reference not in have: raise ValueError(f"no runs labelled {reference!r} ({what}); labels are {have}")
+    return have
+
+# %% ../nbs/30_experiments.ipynb #b19a0c21
 def claims_table(results: Results,
                  reference: str = "Ours",            # the fused model every claim is about
                  metric: str = "accuracy",
                  baseline: str | None = None,        # label of the classical baseline's runs, if any
                  ceiling: float | None = None,       # the oracle's joint ceiling for `reference`, if known
-                 level: float = 0.95) -> pd.DataFrame:
-    "Table I's claims, tested as one Holm-corrected family of paired comparisons; the paper's answer beside ours."
-    have = results.labels()
-    if reference not in have: raise ValueError(f"no runs labelled {reference!r} (the reference model); labels are {have}")
+                 level: float = 0.95,
+                 family: pd.DataFrame | None = None, # the notebook's declared family (must hold `table1_pairs`)
+                 paper: bool = True) -> pd.DataFrame:  # the paper's answers beside ours (synthetic cohort only)
+    "Table I's claims, read off one Holm-corrected family of paired comparisons; the paper's answer beside ours."
+    have = _check_reference(results, reference, "the reference model")
     singles = [l for l in TABLE1_ROWS if l in have]
     paper3 = [l for l in ("CNN", "RNN", "Transformer") if l in have]
-    pairs = [(reference, l) for l in singles] + ([(reference, baseline)] if baseline else [])
-    pairs += _all_pairs(paper3) if len(paper3) == 3 else []
-    fam = compare_runs(results, pairs, metric, level)
+    fam = _declared(results, table1_pairs(have, reference, baseline), metric, level, family)
     means = results.per_seed(metric).mean(1)
     rows = []
     if singles:
-        best = max(singles, key=lambda l: means[l]); c = fam.loc[f"{reference} − {best}"]
-        rows.append({"claim": f"fusion beats the best single-modality model ({metric})", "ours": _verdict_word(c.verdict),
+        best = max(singles, key=lambda l: means[l]); c, answer = _answer(fam, reference, best)
+        rows.append({"claim": f"fusion beats the best single-modality model ({metric})", "ours": answer,
                      "evidence": fmt_comparison(c), "paper": "yes (0.77 vs 0.73 for the Transformer; no interval given)"})
-        allv = [fam.loc[f"{reference} − {l}"].verdict for l in singles]
+        each = [_answer(fam, reference, l, "beaten", "ahead of fusion")[1] for l in singles]
         rows.append({"claim": f"fusion beats every single-modality model ({metric})",
-                     "ours": "yes" if all(v == "A > B" for v in allv) else ("no" if any(v == "A < B" for v in allv) else "not resolved"),
-                     "evidence": "; ".join(f"{l}: {_verdict_word(v, 'beaten', 'ahead of fusion')}" for l, v in zip(singles, allv)),
+                     "ours": "yes" if all(a == "beaten" for a in each)
+                             else ("no" if "ahead of fusion" in each else "not resolved"),
+                     "evidence": "; ".join(f"{l}: {a}" for l, a in zip(singles, each)),
                      "paper": "yes (CNN, RNN, Transformer)"})
     if baseline:
-        c = fam.loc[f"{reference} − {baseline}"]
+        c, answer = _answer(fam, reference, baseline)
         rows.append({"claim": f"the deep fused model beats the classical baseline ({baseline}, {metric})",
-                     "ours": _verdict_word(c.verdict), "evidence": fmt_comparison(c), "paper": "(not compared)"})
+                     "ours": answer, "evidence": fmt_comparison(c), "paper": "(not compared)"})
     if len(paper3) == 3:
-        order = sorted(paper3, key=lambda l: means[l])
-        checks = [_above(fam, b, a) for a, b in zip(order, order[1:])]
-        adjacent, ok = [r for r, _ in checks], all(ok for _, ok in checks)
+        rk = ranking_claim({l: results.per_seed(metric).loc[l] for l in paper3}, level, family=fam)
         rows.append({"claim": f"single-modality ranking by {metric} (worst to best)",
-                     "ours": " < ".join(order) if ok else "not resolved",
-                     "evidence": f"point estimates {' < '.join(order)}; " + "; ".join(fmt_comparison(r) for r in adjacent),
+                     "ours": " < ".join(rk["order"]) if rk["resolved"] else "not resolved",
+                     "evidence": f"point estimates {' < '.join(rk['order'])}; "
+                                 + "; ".join(fmt_comparison(r) for r in rk["adjacent"]),
                      "paper": "CNN < RNN < Transformer"})
     if ceiling is not None:
         c = ceiling_check(results, reference, ceiling)
         rows.append({"claim": "the fused model stays under the oracle's joint ceiling (within test sampling)",
                      "ours": "NO: check the evaluation" if c["above"] else "yes", "evidence": c["text"], "paper": "(no ceiling: real data)"})
-    return pd.DataFrame(rows).set_index("claim")
+    out = pd.DataFrame(rows).set_index("claim")
+    out.attrs["family"] = f"{len(fam)} comparisons, {fam.attrs.get('correction', 'Holm')}"
+    return out if paper else out.drop(columns="paper")
 
+# %% ../nbs/30_experiments.ipynb #b19a0c22
 def ablation_claims(results: Results, reference: str = "Ours", metric: str = "accuracy", baseline: str | None = None,
-                    level: float = 0.95) -> pd.DataFrame:
-    "Figure 4's claims (which removal hurts, most and least), as one Holm-corrected family of paired comparisons."
-    have = results.labels()
-    if reference not in have: raise ValueError(f"no runs labelled {reference!r} (the full model); labels are {have}")
+                    level: float = 0.95,
+                    family: pd.DataFrame | None = None,  # the notebook's declared family (must hold `ablation_pairs`)
+                    paper: bool = True) -> pd.DataFrame:   # the paper's answers beside ours (synthetic cohort only)
+    "Figure 4's claims (which removal hurts, most and least), read off one Holm-corrected family of paired comparisons."
+    have = _check_reference(results, reference, "the full model")
     abl = [l for l in ABLATION_ROWS if l in have]
     paper3 = [l for l in ("N_CNN", "N_RNN", "N_Transformer") if l in have]
-    pairs = [(reference, l) for l in abl] + ([(reference, baseline)] + [(l, baseline) for l in abl] if baseline else [])
-    pairs += _all_pairs(paper3) if len(paper3) == 3 else []
-    fam = compare_runs(results, pairs, metric, level)
-    rows = [{"claim": f"removing the {l[2:]} branch hurts ({metric})", "ours": _verdict_word(fam.loc[f"{reference} − {l}"].verdict),
-             "evidence": fmt_comparison(fam.loc[f"{reference} − {l}"]), "paper": "yes, to varying degrees"} for l in abl]
+    fam = _declared(results, ablation_pairs(have, reference, baseline), metric, level, family)
+    def hurts(l):
+        r, answer = _answer(fam, reference, l)
+        return {"claim": f"removing the {l[2:]} branch hurts ({metric})", "ours": answer, "evidence": fmt_comparison(r),
+                "paper": "yes, to varying degrees"}
+    rows = [hurts(l) for l in abl]
     if len(paper3) == 3:
-        means = results.per_seed(metric).mean(1)
-        for name, pick, paper in (("hurts most", min, "N_Transformer (performance 'decreases sharply')"),
-                                  ("hurts least", max, "N_CNN ('the least impact')")):
-            chosen = pick(paper3, key=lambda l: means[l])      # most harmful removal = lowest accuracy left
-            checks = [_above(fam, o, chosen) if pick is min else _above(fam, chosen, o) for o in paper3 if o != chosen]
+        vals = {l: results.per_seed(metric).loc[l] for l in paper3}
+        for name, which, paper_says in (("hurts most", "min", "N_Transformer (performance 'decreases sharply')"),
+                                        ("hurts least", "max", "N_CNN ('the least impact')")):
+            ex = extreme_claim(vals, which, level, family=fam)   # most harmful removal = lowest accuracy left
             rows.append({"claim": f"removing which branch {name} among the paper's three ({metric})",
-                         "ours": chosen if all(ok for _, ok in checks) else "not resolved",
-                         "evidence": f"point estimate: {chosen}; " + "; ".join(fmt_comparison(r) for r, _ in checks), "paper": paper})
+                         "ours": ex["chosen"] if ex["resolved"] else "not resolved",
+                         "evidence": f"point estimate: {ex['chosen']}; "
+                                     + "; ".join(fmt_comparison(r) for r in ex["pairs"]),
+                         "paper": paper_says})
     if baseline:
-        c = fam.loc[f"{reference} − {baseline}"]
-        rows.append({"claim": f"the full fused model beats the classical baseline ({metric})", "ours": _verdict_word(c.verdict),
+        c, answer = _answer(fam, reference, baseline)
+        rows.append({"claim": f"the full fused model beats the classical baseline ({metric})", "ours": answer,
                      "evidence": fmt_comparison(c), "paper": "(not compared)"})
-    return pd.DataFrame(rows).set_index("claim")
+    out = pd.DataFrame(rows).set_index("claim")
+    out.attrs["family"] = f"{len(fam)} comparisons, {fam.attrs.get('correction', 'Holm')}"
+    return out if paper else out.drop(columns="paper")
 
 # %% ../nbs/30_experiments.ipynb #9b254ac1
 def _classical_key(cohort: Cohort, seed: int, modalities, split) -> tuple:
@@ -730,16 +803,22 @@ def family_findings(fam: pd.DataFrame,              # a `compare_runs` / `compar
     return pd.DataFrame({"finding": list(fam.index), "answer": [_verdict_word(v, yes, no) for v in fam.verdict],
                          "evidence": [fmt_comparison(r) for _, r in fam.iterrows()]}).set_index("finding")
 
-def best_of(results: Results, labels: list, metric: str = "accuracy", level: float = 0.95,
-            higher_is_better: bool = True) -> dict:
-    "The model with the best mean, named only if it beats every other one in a Holm-corrected family; else 'not resolved'."
+def best_pairs(results: Results, labels: list, metric: str = "accuracy", higher_is_better: bool = True) -> list:
+    "The comparisons `best_of` reads: the model with the best mean against every other one of `labels`."
     means = results.per_seed(metric).mean(1).reindex(labels)
     best = means.idxmax() if higher_is_better else means.idxmin()
-    fam = compare_runs(results, [(best, l) for l in labels if l != best], metric, level)
-    want = "A > B" if higher_is_better else "A < B"
-    ok = bool((fam.verdict == want).all())
-    return {"best": best if ok else "not resolved", "point_estimate": best, "family": fam,
-            "evidence": "; ".join(fmt_comparison(r) for _, r in fam.iterrows())}
+    return [(best, l) for l in labels if l != best]
+
+def best_of(results: Results, labels: list, metric: str = "accuracy", level: float = 0.95,
+            higher_is_better: bool = True,
+            family: pd.DataFrame | None = None) -> dict:   # the notebook's declared family (best vs every other inside)
+    "The model with the best mean, named only if it beats every other one in a Holm-corrected family; else 'not resolved'."
+    per_seed = results.per_seed(metric)
+    vals = {l: per_seed.loc[l] for l in labels}
+    fam = _declared(results, best_pairs(results, labels, metric, higher_is_better), metric, level, family)
+    ex = extreme_claim(vals, "max" if higher_is_better else "min", level, family=fam)
+    return {"best": ex["chosen"] if ex["resolved"] else "not resolved", "point_estimate": ex["chosen"], "family": fam,
+            "evidence": "; ".join(fmt_comparison(r) for r in ex["pairs"])}
 
 def hidden_accuracy(experiment: "Experiment", results: Results, label: str,
                     hide,                          # modalities to hide for every test patient, or f(test cohort, seed) -> {m: (N,) bool}

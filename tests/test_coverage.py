@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from scipy.stats import norm, t as student_t
 
-from mmdr.metrics import bootstrap_ci, paired_seed_comparison, seed_interval
+from mmdr.metrics import compare_family, paired_seed_comparison, seed_interval
 
 TRUE_ACC, SEED_SD, N_TEST, SEEDS, N_SIM = 0.75, 0.03, 300, 5, 2000
 TRUE_DIFF, DIFF_SEED_SD, DISAGREE = 0.02, 0.025, 0.12
@@ -46,6 +46,23 @@ def test_coverage_seed_interval_of_a_score():
     assert 0.90 <= cov <= 0.99, f"95% seed t-interval covered the true mean in {cov:.3f} of {N_SIM} simulations"
 
 
+@pytest.mark.parametrize("truth,seed_sd,n_test", [(0.97, 0.02, 300), (0.99, 0.01, 100)])
+def test_coverage_seed_interval_near_one(truth, seed_sd, n_test):
+    "A score near its bound of 1 (an easy task's ROC-AUC or accuracy): the interval stays in [0, 1] and still covers."
+    rng = np.random.default_rng(8)
+    p = np.clip(truth + seed_sd * rng.standard_normal((N_SIM, SEEDS)), 0, 1)
+    acc = rng.binomial(n_test, p) / n_test
+    target = float(np.clip(truth + seed_sd * rng.standard_normal(400_000), 0, 1).mean())   # E[score] after the clip
+    iv = [seed_interval(row, bounds="accuracy") for row in acc]
+    lo, hi = np.array([d["ci_low"] for d in iv]), np.array([d["ci_high"] for d in iv])
+    means = acc.mean(1)
+    assert ((0 <= lo) & (lo <= means) & (means <= hi) & (hi <= 1)).all(), "an interval left [0, 1] or lost its mean"
+    cov = _coverage(lo, hi, target)
+    assert 0.92 <= cov <= 0.99, f"95% bounded seed interval covered {cov:.3f} near 1 (truth {truth})"
+    plain = [seed_interval(row) for row in acc]                            # the plain t-interval: the problem fixed here
+    assert np.mean([d["ci_high"] > 1 for d in plain]) > 0.2, "the case should push plain t-intervals above 1"
+
+
 def test_coverage_pooled_interval_undercovers_with_seed_variance():
     acc = _accuracies(np.random.default_rng(1))
     cov = _coverage(*_pooled_wald(acc), TRUE_ACC)
@@ -56,14 +73,13 @@ def test_coverage_pooled_interval_undercovers_with_seed_variance():
 
 
 def test_coverage_pooled_wald_matches_the_old_bootstrap():
-    "The Wald stand-in above has the width of the old pooled patient bootstrap (bootstrap_ci on all seeds' patients)."
+    "The Wald stand-in above has the width of the old pooled patient bootstrap (percentile bootstrap of all seeds' patients)."
     rng = np.random.default_rng(3)
-    correct = rng.random(SEEDS * N_TEST) < TRUE_ACC                       # pooled patients: right or wrong
-    y = np.zeros(len(correct), dtype=int)
-    proba = np.where(correct[:, None], [[0.9, 0.1]], [[0.1, 0.9]])        # (N, 2): class 0 predicted when right
-    boot = bootstrap_ci(y, proba, "accuracy", n_boot=2000, seed=0)
-    p = correct.mean(); wald = 2 * Z * math.sqrt(p * (1 - p) / len(y))
-    assert abs((boot["ci_high"] - boot["ci_low"]) / wald - 1) < 0.1
+    correct = (rng.random(SEEDS * N_TEST) < TRUE_ACC).astype(float)      # pooled patients: right or wrong
+    draws = rng.integers(0, len(correct), size=(2000, len(correct)))       # resample the patients
+    lo, hi = np.percentile(correct[draws].mean(1), [2.5, 97.5])
+    p = correct.mean(); wald = 2 * Z * math.sqrt(p * (1 - p) / len(correct))
+    assert abs((hi - lo) / wald - 1) < 0.1
 
 
 def test_coverage_t_not_z_is_needed_with_five_seeds():
@@ -94,8 +110,18 @@ def test_coverage_paired_seed_comparison():
     # under the null (true difference 0, no seed effect) the paired t-test rejects about 5% of the time
     n10, n01 = _paired_counts(np.random.default_rng(6), diff_seed_sd=0.0)
     null = (n10 - n01) / N_TEST - TRUE_DIFF
-    rej = np.mean([paired_seed_comparison(row, np.zeros(SEEDS))["p_value"] < 0.05 for row in null])
+    rej = np.mean([paired_seed_comparison(row, np.zeros(SEEDS))["p_uncorrected"] < 0.05 for row in null])
     assert 0.02 <= rej <= 0.08, f"paired t-test rejected a true null in {rej:.3f} of simulations"
+
+
+def test_identical_differences_are_not_proof():
+    "Every seed gives the same difference (up to rounding): no spread to test against, so not resolved (it was p = 0)."
+    a = np.array([0.810, 0.823, 0.797, 0.840, 0.815])
+    res = paired_seed_comparison(a, a - 0.02)                              # a − (a − 0.02) differs from 0.02 by rounding
+    assert res["p_uncorrected"] == 1.0 and math.isnan(res["ci_low"]) and res["note"].startswith("not resolved")
+    fam = compare_family({"same": (a, a - 0.02), "real": (a, a - 0.05 + 0.004 * np.arange(5))})
+    assert fam.loc["same", "verdict"] == "not resolved" and fam.attrs["m"] == 2
+    assert fam.loc["real", "verdict"] == "A > B"
 
 
 def test_coverage_pooled_paired_interval_undercovers():
