@@ -24,9 +24,10 @@ __all__ = ['PROFILES', 'TRAINING_MODULES', 'PAPER_TABLE1', 'TABLE1_COLUMNS', 'TA
            'Results', 'make_specs', 'worker_pool', 'shutdown_pool', 'resolve_workers', 'run_grid', 'summary_table',
            'wide_table', 'paired_comparison', 'compare_runs', 'fmt_comparison', 'write_table', 'environment_info',
            'record_run', 'load_cohort', 'Experiment', 'majority_runs', 'shapley_values', 'table1_models',
-           'ablation_models', 'model_ceilings', 'ceiling_check', 'claims_table', 'ablation_claims', 'run_classical',
-           'classical_grid', 'family_findings', 'best_of', 'hidden_accuracy', 'random_hiding', 'coalition_models',
-           'coalition_worth', 'oracle_worth', 'shapley_table', 'cost_table']
+           'ablation_models', 'cohort_rows', 'cohort_models', 'cohort_ablation', 'model_ceilings', 'ceiling_check',
+           'claims_table', 'ablation_claims', 'run_classical', 'classical_grid', 'family_findings', 'best_of',
+           'hidden_accuracy', 'random_hiding', 'coalition_models', 'coalition_worth', 'oracle_worth', 'shapley_table',
+           'cost_table']
 
 # %% ../nbs/30_experiments.ipynb #6dc90392
 @dataclass
@@ -549,6 +550,39 @@ def ablation_models(fused=None,
     full = fused or paper_model()
     return [("Ours", full)] + [(label, ablate(full, branch)) for label, branch in (rows or ABLATION_ROWS).items()]
 
+# %% ../nbs/30_experiments.ipynb #c19c3002
+def cohort_rows(modalities) -> dict:   # a Cohort, or the modalities it has (e.g. ("tabular", "series"))
+    "{Table I row: BranchConfig}: the branches a cohort's modalities allow, in the paper's row order."
+    from mmdr.fusion import BranchConfig
+    from mmdr.data import MODALITIES
+    mods = set(modalities.modalities if isinstance(modalities, Cohort) else modalities)
+    unknown = sorted(mods - set(MODALITIES))
+    if unknown: raise ValueError(f"unknown modalities {unknown}; a cohort's modalities are among {list(MODALITIES)}")
+    rows = {}
+    if "image" in mods: rows["CNN"] = BranchConfig("cnn")
+    if "text" in mods: rows["RNN"] = BranchConfig("rnn")
+    if "series" in mods:
+        rows["RNN (series)" if "text" in mods else "RNN"] = BranchConfig("rnn_series" if "text" in mods else "rnn", encoder="rnn", modality="series")
+    if "image" in mods: rows["Transformer"] = BranchConfig("vit")
+    if "tabular" in mods: rows["FCN"] = BranchConfig("fcn")
+    if len(rows) < 2:
+        raise ValueError(f"the cohort has the modalities {sorted(mods)}: Table I and the ablation compare a fused model with "
+                         "its branches, which needs at least two modalities (add a note, a series, labs or images)")
+    return rows
+
+def cohort_models(cohort) -> list:
+    "[(label, ModelConfig)] for Table I on `cohort`: each branch its modalities allow, then their fused model ('Ours')."
+    from mmdr.fusion import ModelConfig
+    rows = cohort_rows(cohort)
+    return [(label, ModelConfig(branches=[b])) for label, b in rows.items()] + [("Ours", ModelConfig(branches=list(rows.values())))]
+
+def cohort_ablation(cohort) -> list:
+    "[(label, ModelConfig)] for Figure 4 on `cohort`: the fused model of `cohort_models`, then without each branch ('N_<row>')."
+    from mmdr.fusion import ablate
+    rows, full = cohort_rows(cohort), cohort_models(cohort)[-1][1]
+    return [("Ours", full)] + [(f"N_{label}", ablate(full, b.name)) for label, b in rows.items()]
+
+
 # %% ../nbs/30_experiments.ipynb #0807e0b3
 def model_ceilings(models: list,          # [(label, ModelConfig)]
                    cohort: Cohort,        # a synthetic cohort (its meta holds the generator's config)
@@ -592,11 +626,12 @@ def claims_table(results: Results,
                  metric: str = "accuracy",
                  baseline: str | None = None,        # label of the classical baseline's runs, if any
                  ceiling: float | None = None,       # the oracle's joint ceiling for `reference`, if known
-                 level: float = 0.95) -> pd.DataFrame:
+                 level: float = 0.95,
+                 singles: list | None = None) -> pd.DataFrame:   # the single-model labels (default: TABLE1_ROWS that ran)
     "Table I's claims, tested as one Holm-corrected family of paired comparisons; the paper's answer beside ours."
     have = results.labels()
     if reference not in have: raise ValueError(f"no runs labelled {reference!r} (the reference model); labels are {have}")
-    singles = [l for l in TABLE1_ROWS if l in have]
+    singles = [l for l in (singles or TABLE1_ROWS) if l in have]
     paper3 = [l for l in ("CNN", "RNN", "Transformer") if l in have]
     pairs = [(reference, l) for l in singles] + ([(reference, baseline)] if baseline else [])
     pairs += _all_pairs(paper3) if len(paper3) == 3 else []
@@ -631,11 +666,12 @@ def claims_table(results: Results,
     return pd.DataFrame(rows).set_index("claim")
 
 def ablation_claims(results: Results, reference: str = "Ours", metric: str = "accuracy", baseline: str | None = None,
-                    level: float = 0.95) -> pd.DataFrame:
+                    level: float = 0.95,
+                    removals: list | None = None) -> pd.DataFrame:   # the removal labels (default: ABLATION_ROWS that ran)
     "Figure 4's claims (which removal hurts, most and least), as one Holm-corrected family of paired comparisons."
     have = results.labels()
     if reference not in have: raise ValueError(f"no runs labelled {reference!r} (the full model); labels are {have}")
-    abl = [l for l in ABLATION_ROWS if l in have]
+    abl = [l for l in (removals or ABLATION_ROWS) if l in have]
     paper3 = [l for l in ("N_CNN", "N_RNN", "N_Transformer") if l in have]
     pairs = [(reference, l) for l in abl] + ([(reference, baseline)] + [(l, baseline) for l in abl] if baseline else [])
     pairs += _all_pairs(paper3) if len(paper3) == 3 else []
