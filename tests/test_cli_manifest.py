@@ -70,3 +70,12 @@ def test_a_bad_sidecar_and_a_single_modality_are_refused_before_anything_runs(tm
     (tmp_path / "labs.toml").write_text('[measurements]\nfile = "vitals.csv"\n')
     r = run("--manifest", str(f), "--dry-run")
     assert r.returncode == 1 and "[measurements] file = 'vitals.csv': there is no" in r.stderr
+
+
+def test_the_readme_schema_names_every_setting():
+    "The README's schema table lists every key a sidecar file may hold (and the sibling file names)."
+    from mmdr.sources import MANIFEST_SETTINGS, MEASUREMENT_SETTINGS
+    text = (ROOT / "README.md").read_text()
+    schema = text[text.index("### The manifest's schema"):]
+    missing = [k for k in [*MANIFEST_SETTINGS, *MEASUREMENT_SETTINGS] if k != "measurements" and f"`{k}`" not in schema]
+    assert not missing and "cohort.measurements.csv" in schema and "cohort.toml" in schema, missing
