@@ -186,7 +186,8 @@ def _sidecar_line(manifest: Path, info: dict) -> str:
          if info.get("settings_file") else f"no settings file ({manifest.with_suffix('.toml').name})")
     m = (f"measurements from {Path(info['measurements_file']).name}: {info['measurement_rows']} row(s)"
          if info.get("measurements_file") else f"no measurements file ({manifest.stem}.measurements.csv)")
-    return f"{s}; {m}"
+    unused = info.get("unused_columns") or []
+    return f"{s}; {m}" + (f"; columns not read (not in feature_cols): {', '.join(unused)}" if unused else "")
 
 # %% ../nbs/35_cli.ipynb #a1c0f011
 def reproduce(profile: str = "paper", device: str = "auto", out_dir: str | Path | None = None,

@@ -1158,7 +1158,8 @@ def cohort_from_manifest(path: str | Path,             # a CSV with one row per 
     files = manifest_files(path) if settings else {"settings": None}
     cohort.meta["manifest"] = {"file": str(path), "settings_file": str(files["settings"]) if files["settings"] else None,
                                "settings": conf, "measurements_file": str(mfile) if mfile else None,
-                               "measurement_rows": 0 if measurements is None else len(measurements)}
+                               "measurement_rows": 0 if measurements is None else len(measurements),
+                               "unused_columns": [c for c in df.columns if c not in used | set(feature_cols)]}   # feature_cols left them out
     return cohort
 
 
