@@ -169,10 +169,25 @@ def manifest_report(manifest: str | Path) -> str:
         except SourceError: full = "(the manifest cannot be read at all)"
         raise ManifestProblem(f"{e}\nEverything that is wrong with it (read with on_error='exclude'):\n{full}") from e
     counts = np.bincount(cohort.y.numpy(), minlength=len(cohort.class_names))
+    from mmdr.experiments import cohort_rows
+    try: rows = list(cohort_rows(cohort))                  # the Table I rows its modalities allow (30_experiments)
+    except ValueError as e: raise ManifestProblem(f"{Path(manifest).name}: {e}") from None
     try: report = repr(ExclusionReport.of(cohort))
     except ValueError: report = "ExclusionReport: none recorded"
     return (f"cohort from {Path(manifest).resolve()}: {len(cohort)} patient(s); classes "
-            + ", ".join(f"{k} {n}" for k, n in zip(cohort.class_names, counts)) + f"; modalities {', '.join(cohort.modalities)}\n" + report)
+            + ", ".join(f"{k} {n}" for k, n in zip(cohort.class_names, counts)) + f"; modalities {', '.join(cohort.modalities)}\n"
+            + _sidecar_line(Path(manifest), cohort.meta.get("manifest", {})) + "\n"
+            + f"Table I rows: {', '.join(rows)}, Ours (their fusion), Classical, Majority class; the ablation removes {', '.join(rows)}\n" + report)
+
+def _sidecar_line(manifest: Path, info: dict) -> str:
+    "Which settings and measurements files beside the manifest were read (or that none were), for the report."
+    conf = {k: v for k, v in (info.get("settings") or {}).items() if k != "measurements"}
+    s = (f"settings from {Path(info['settings_file']).name}: " + ("; ".join(f"{k} = {v}" for k, v in conf.items()) or "[measurements] only")
+         if info.get("settings_file") else f"no settings file ({manifest.with_suffix('.toml').name})")
+    m = (f"measurements from {Path(info['measurements_file']).name}: {info['measurement_rows']} row(s)"
+         if info.get("measurements_file") else f"no measurements file ({manifest.stem}.measurements.csv)")
+    unused = info.get("unused_columns") or []
+    return f"{s}; {m}" + (f"; columns not read (not in feature_cols): {', '.join(unused)}" if unused else "")
 
 # %% ../nbs/35_cli.ipynb #a1c0f011
 def reproduce(profile: str = "paper", device: str = "auto", out_dir: str | Path | None = None,
@@ -283,7 +298,8 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--out", default=None, help="output folder (default: figures/ for the paper profile, runs/<profile>/figures otherwise)")
     r.add_argument("--beyond", action="store_true", help="also run the beyond-the-paper notebooks")
     r.add_argument("--notebook", action="append", help="run only this notebook (repeatable)")
-    r.add_argument("--manifest", default=None, help="your cohort: a manifest CSV, one row per patient (see 03_sources); runs Table I and the ablation on it")
+    r.add_argument("--manifest", default=None, help="your cohort: a manifest CSV, one row per patient, with optional <name>.toml settings (categorical_cols, "
+                   "class_names, ...) and <name>.measurements.csv beside it (see 03_sources); runs Table I and the ablation on it")
     r.add_argument("--name", default=None, help="with --manifest: names runs/<name>/ (default: the manifest's file name)")
     r.add_argument("--dry-run", action="store_true", help="print the plan (and the manifest's exclusion report), run nothing")
     r.add_argument("--no-progress", action="store_true", help="no progress bars")

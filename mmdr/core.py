@@ -165,6 +165,8 @@ def paths(root: str | Path | None = None # defaults to the checkout holding mmdr
     return Paths(Path(root))
 
 # %% ../nbs/00_core.ipynb #263ca084
+_UMASK = os.umask(0o022); os.umask(_UMASK)          # this process's umask (read once: setting it is process-wide)
+
 @contextlib.contextmanager
 def atomic_path(path: str | Path # the file to (re)write
                ):
@@ -174,6 +176,7 @@ def atomic_path(path: str | Path # the file to (re)write
     os.close(fd); tmp = Path(tmp)
     try:
         yield tmp
+        os.chmod(tmp, 0o666 & ~_UMASK)               # mkstemp makes it 0600; a result file is as readable as any other
         os.replace(tmp, path)
     finally:
         if tmp.exists(): tmp.unlink()

@@ -25,10 +25,11 @@ __all__ = ['PROFILES', 'TRAINING_MODULES', 'PAPER_TABLE1', 'TABLE1_COLUMNS', 'TA
            'load_run', 'Results', 'make_specs', 'worker_pool', 'shutdown_pool', 'resolve_workers', 'run_grid',
            'summary_table', 'wide_table', 'paired_comparison', 'compare_runs', 'union_pairs', 'fmt_comparison',
            'write_table', 'environment_info', 'record_run', 'load_cohort', 'Experiment', 'majority_runs',
-           'shapley_values', 'table1_models', 'ablation_models', 'model_ceilings', 'ceiling_check', 'table1_pairs',
-           'ablation_pairs', 'claims_table', 'ablation_claims', 'run_classical', 'classical_grid', 'family_findings',
-           'best_pairs', 'best_of', 'hidden_accuracy', 'random_hiding', 'coalition_models', 'coalition_worth',
-           'oracle_worth', 'shapley_table', 'cost_table', 'numerics_canary']
+           'shapley_values', 'table1_models', 'ablation_models', 'cohort_rows', 'cohort_models', 'cohort_ablation',
+           'model_ceilings', 'ceiling_check', 'table1_pairs', 'ablation_pairs', 'claims_table', 'ablation_claims',
+           'run_classical', 'classical_grid', 'family_findings', 'best_pairs', 'best_of', 'hidden_accuracy',
+           'random_hiding', 'coalition_models', 'coalition_worth', 'oracle_worth', 'shapley_table', 'cost_table',
+           'numerics_canary']
 
 # %% ../nbs/30_experiments.ipynb #6dc90392
 @dataclass
@@ -606,6 +607,39 @@ def ablation_models(fused=None,
     full = fused or paper_model()
     return [("Ours", full)] + [(label, ablate(full, branch)) for label, branch in (rows or ABLATION_ROWS).items()]
 
+# %% ../nbs/30_experiments.ipynb #c19c3002
+def cohort_rows(modalities) -> dict:   # a Cohort, or the modalities it has (e.g. ("tabular", "series"))
+    "{Table I row: BranchConfig}: the branches a cohort's modalities allow, in the paper's row order."
+    from mmdr.fusion import BranchConfig
+    from mmdr.data import MODALITIES
+    mods = set(modalities.modalities if isinstance(modalities, Cohort) else modalities)
+    unknown = sorted(mods - set(MODALITIES))
+    if unknown: raise ValueError(f"unknown modalities {unknown}; a cohort's modalities are among {list(MODALITIES)}")
+    rows = {}
+    if "image" in mods: rows["CNN"] = BranchConfig("cnn")
+    if "text" in mods: rows["RNN"] = BranchConfig("rnn")
+    if "series" in mods:
+        rows["RNN (series)" if "text" in mods else "RNN"] = BranchConfig("rnn_series" if "text" in mods else "rnn", encoder="rnn", modality="series")
+    if "image" in mods: rows["Transformer"] = BranchConfig("vit")
+    if "tabular" in mods: rows["FCN"] = BranchConfig("fcn")
+    if len(rows) < 2:
+        raise ValueError(f"the cohort has the modalities {sorted(mods)}: Table I and the ablation compare a fused model with "
+                         "its branches, which needs at least two modalities (add a note, a series, labs or images)")
+    return rows
+
+def cohort_models(cohort) -> list:
+    "[(label, ModelConfig)] for Table I on `cohort`: each branch its modalities allow, then their fused model ('Ours')."
+    from mmdr.fusion import ModelConfig
+    rows = cohort_rows(cohort)
+    return [(label, ModelConfig(branches=[b])) for label, b in rows.items()] + [("Ours", ModelConfig(branches=list(rows.values())))]
+
+def cohort_ablation(cohort) -> list:
+    "[(label, ModelConfig)] for Figure 4 on `cohort`: the fused model of `cohort_models`, then without each branch ('N_<row>')."
+    from mmdr.fusion import ablate
+    rows, full = cohort_rows(cohort), cohort_models(cohort)[-1][1]
+    return [("Ours", full)] + [(f"N_{label}", ablate(full, b.name)) for label, b in rows.items()]
+
+
 # %% ../nbs/30_experiments.ipynb #0807e0b3
 def model_ceilings(models: list,          # [(label, ModelConfig)]
                    cohort: Cohort,        # a synthetic cohort (its meta holds the generator's config)
@@ -639,16 +673,18 @@ def _all_pairs(labels: list) -> list:
     "Every (later, earlier) pair of `labels`: what a ranking among them needs."
     return [(b, a) for i, a in enumerate(labels) for b in labels[i + 1:]]
 
-def table1_pairs(labels: list, reference: str = "Ours", baseline: str | None = None) -> list:
+def table1_pairs(labels: list, reference: str = "Ours", baseline: str | None = None,
+                 singles: list | None = None) -> list:   # the single-model labels (default: TABLE1_ROWS)
     "The comparisons `claims_table` reads: the reference against each single model and the baseline; the paper's three."
-    singles = [l for l in TABLE1_ROWS if l in labels]
+    singles = [l for l in (singles or TABLE1_ROWS) if l in labels]
     paper3 = [l for l in ("CNN", "RNN", "Transformer") if l in labels]
     return ([(reference, l) for l in singles] + ([(reference, baseline)] if baseline else [])
             + (_all_pairs(paper3) if len(paper3) == 3 else []))
 
-def ablation_pairs(labels: list, reference: str = "Ours", baseline: str | None = None) -> list:
+def ablation_pairs(labels: list, reference: str = "Ours", baseline: str | None = None,
+                   removals: list | None = None) -> list:   # the removal labels (default: ABLATION_ROWS)
     "The comparisons `ablation_claims` reads: the full model against each removal and the baseline; the three removals."
-    abl = [l for l in ABLATION_ROWS if l in labels]
+    abl = [l for l in (removals or ABLATION_ROWS) if l in labels]
     paper3 = [l for l in ("N_CNN", "N_RNN", "N_Transformer") if l in labels]
     return ([(reference, l) for l in abl] + ([(reference, baseline)] + [(l, baseline) for l in abl] if baseline else [])
             + (_all_pairs(paper3) if len(paper3) == 3 else []))
@@ -678,12 +714,13 @@ def claims_table(results: Results,
                  ceiling: float | None = None,       # the oracle's joint ceiling for `reference`, if known
                  level: float = 0.95,
                  family: pd.DataFrame | None = None, # the notebook's declared family (must hold `table1_pairs`)
-                 paper: bool = True) -> pd.DataFrame:  # the paper's answers beside ours (synthetic cohort only)
+                 paper: bool = True,                 # the paper's answers beside ours (synthetic cohort only)
+                 singles: list | None = None) -> pd.DataFrame:   # the single-model labels (default: TABLE1_ROWS that ran)
     "Table I's claims, read off one Holm-corrected family of paired comparisons; the paper's answer beside ours."
     have = _check_reference(results, reference, "the reference model")
-    singles = [l for l in TABLE1_ROWS if l in have]
+    singles = [l for l in (singles or TABLE1_ROWS) if l in have]
     paper3 = [l for l in ("CNN", "RNN", "Transformer") if l in have]
-    fam = _declared(results, table1_pairs(have, reference, baseline), metric, level, family)
+    fam = _declared(results, table1_pairs(have, reference, baseline, singles), metric, level, family)
     means = results.per_seed(metric).mean(1)
     rows = []
     if singles:
@@ -719,12 +756,13 @@ def claims_table(results: Results,
 def ablation_claims(results: Results, reference: str = "Ours", metric: str = "accuracy", baseline: str | None = None,
                     level: float = 0.95,
                     family: pd.DataFrame | None = None,  # the notebook's declared family (must hold `ablation_pairs`)
-                    paper: bool = True) -> pd.DataFrame:   # the paper's answers beside ours (synthetic cohort only)
+                    paper: bool = True,                  # the paper's answers beside ours (synthetic cohort only)
+                    removals: list | None = None) -> pd.DataFrame:   # the removal labels (default: ABLATION_ROWS that ran)
     "Figure 4's claims (which removal hurts, most and least), read off one Holm-corrected family of paired comparisons."
     have = _check_reference(results, reference, "the full model")
-    abl = [l for l in ABLATION_ROWS if l in have]
+    abl = [l for l in (removals or ABLATION_ROWS) if l in have]
     paper3 = [l for l in ("N_CNN", "N_RNN", "N_Transformer") if l in have]
-    fam = _declared(results, ablation_pairs(have, reference, baseline), metric, level, family)
+    fam = _declared(results, ablation_pairs(have, reference, baseline, abl), metric, level, family)
     def hurts(l):
         r, answer = _answer(fam, reference, l)
         return {"claim": f"removing the {l[2:]} branch hurts ({metric})", "ours": answer, "evidence": fmt_comparison(r),

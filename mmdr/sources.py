@@ -16,12 +16,12 @@ from .core import Config, paths, atomic_path
 from .data import Cohort
 
 # %% auto #0
-__all__ = ['REASONS', 'EXCLUSION_COLUMNS', 'NEGATIONS', 'STOPWORDS', 'PAD', 'UNK', 'WINDOWS', 'SourceError',
-           'OptionalDependencyError', 'ExclusionReport', 'resolve_on_error', 'Tokenizer', 'Vocab', 'image_format',
-           'ImageCache', 'image_cache', 'read_image', 'PatientIndex', 'read_patients', 'static_features',
-           'measurement_steps', 'series_tensor', 'last_values', 'note_tokens', 'image_tensors', 'cohort_from_frames',
-           'with_vocab', 'check_patient_split', 'cohort_from_manifest', 'read_noteevents', 'read_labevents',
-           'landmark_labels']
+__all__ = ['REASONS', 'EXCLUSION_COLUMNS', 'NEGATIONS', 'STOPWORDS', 'PAD', 'UNK', 'WINDOWS', 'VOCAB_NOTE', 'MANIFEST_SETTINGS',
+           'MEASUREMENT_SETTINGS', 'SourceError', 'OptionalDependencyError', 'ExclusionReport', 'resolve_on_error',
+           'Tokenizer', 'Vocab', 'image_format', 'ImageCache', 'image_cache', 'read_image', 'PatientIndex',
+           'read_patients', 'static_features', 'measurement_steps', 'series_tensor', 'last_values', 'note_tokens',
+           'image_tensors', 'cohort_from_frames', 'with_vocab', 'check_patient_split', 'manifest_files',
+           'read_manifest_settings', 'cohort_from_manifest', 'read_noteevents', 'read_labevents', 'landmark_labels']
 
 # %% ../nbs/03_sources.ipynb #bf884908
 REASONS = {  # reason: (action when excluded, default, what it means)
@@ -32,6 +32,8 @@ REASONS = {  # reason: (action when excluded, default, what it means)
     "id_mismatch":          ("-",         "always raise",
                              "no row of a table matches any patient id (e.g. 7 vs 'P007')"),
     "no_patients":          ("-",         "always raise", "no patient is left after the exclusions"),
+    "bad_config":           ("-",         "always raise",
+                             "a manifest's sidecar settings file (<name>.toml) has an unknown key or a wrong value"),
     "missing_patient_id":   ("patient|row", "raise", "a row has no patient id"),
     "missing_label":        ("patient",   "raise",        "a patient has no label"),
     "unknown_label":        ("patient",   "raise",        "a label is not one of `class_names`"),
@@ -835,6 +837,9 @@ def _check_frame_args(measurements_as, series_fill, series_len, text_len, image_
     if truncate not in ("head", "tail"): raise ValueError(f"truncate must be 'head' or 'tail', got {truncate!r}")
     _check_window(window)
 
+VOCAB_NOTE = ("an index of every word in this cohort's notes, no statistic; prepare() (Preprocessor) maps the words "
+              "that no training-part note contains to <unk>, so a model learns only the training part's words")
+
 def _vocab_and_tokenizer(vocab, tokenizer) -> tuple:
     "(a Vocab or None, the tokenizer that goes with it)."
     if isinstance(vocab, (list, tuple)): vocab = Vocab(vocab, tokenizer)
@@ -958,7 +963,7 @@ def cohort_from_frames(patients: pd.DataFrame,                   # one row per p
         texts, tokens = note_tokens(notes, index, tokenizer, id_col, text_col, time_col, issues, tn["notes"])
         if not any(tokens): omitted["text"] = "no valid note"
         else:
-            if vocab is None: more["vocab_fitted_on"] = "every patient of this cohort (a representation)"
+            if vocab is None: more["vocab_fitted_on"] = VOCAB_NOTE
             vocab = _add_notes(x, mask, lengths, tokens, vocab, tokenizer, min_freq, text_len, truncate)
     if images is not None:
         arr, seen = image_tensors(images, index, image_size, window, nifti_slice, image_root, cache, id_col, path_col,
@@ -1005,19 +1010,114 @@ def check_patient_split(parts: dict) -> dict:
                           "split by patient", patient_id=next(iter(clash)))
     return parts
 
+# %% ../nbs/03_sources.ipynb #c19c0001
+MANIFEST_SETTINGS = {   # key of <manifest>.toml: (the types it takes, what it sets)
+    "id_col": ((str,), "the patient id column (default 'patient_id')"),
+    "label_col": ((str,), "the label column (default 'label')"),
+    "class_names": ((list,), "the label's class order, e.g. ['healthy', 'sick']; a binary task's positive class is the second"),
+    "categorical_cols": ((list,), "text columns to one-hot encode, e.g. ['sex', 'ward']"),
+    "feature_cols": ((list,), "the static feature columns (default: every column but the id, label, image and note)"),
+    "image_col": ((str,), "the image path column (default: 'image_path', 'image' or 'path' if present)"),
+    "text_col": ((str,), "the note column (default: 'note', 'text', 'notes' or 'report' if present)"),
+    "sep": ((str,), "the CSV separator (default ',')"),
+    "text_len": ((int,), "token ids kept per note (default 64)"), "truncate": ((str,), "'head' or 'tail' of a long note"),
+    "min_freq": ((int,), "a word's fewest occurrences to be indexed (default 1)"),
+    "image_size": ((int,), "side of the square images (default 64)"), "window": ((str, list), "see read_image"),
+    "nifti_slice": ((str, int), "see read_image"), "on_error": ((str, dict), "'raise', 'exclude' or {reason: action}"),
+    "measurements": ((dict,), "a table: the long-form measurements file and how it becomes a series"),
+}
+MEASUREMENT_SETTINGS = {   # keys of the [measurements] table
+    "file": ((str,), "the measurements CSV, relative to the manifest's folder (default <manifest>.measurements.csv)"),
+    "time_col": ((str,), "default 'time'"), "variable_col": ((str,), "default 'variable'"),
+    "value_col": ((str,), "default 'value'"),
+    "as": ((str,), "'series' (default), 'tabular' (each variable's last value) or 'both'"),
+    "series_len": ((int,), "steps kept per patient, the last ones (default 48)"),
+    "series_bin": ((int, float, str), "step width, e.g. 1.0 or '1h' (default: one step per distinct time)"),
+    "series_fill": ((str,), "'locf' (default) or 'zero'"),
+    "series_fill_values": ((dict,), "variable -> value before its first measurement"),
+}
+_LISTS_OF_STR = ("class_names", "categorical_cols", "feature_cols")
+
+def _bad_config(path: Path, message: str) -> SourceError:
+    return SourceError("bad_config", f"{path.name}: {message} (the settings are described in 03_sources, 'A manifest CSV')",
+                       table=path.name, file=str(path))
+
+def _check_settings(raw: dict, allowed: dict, path: Path, where: str = ""):
+    for k, v in raw.items():
+        if k not in allowed:
+            close = difflib.get_close_matches(k, list(allowed), n=1)
+            raise _bad_config(path, f"{where}{k} is not a setting" + (f"; did you mean {close[0]!r}?" if close else "")
+                              + f" The settings{' of ' + where.rstrip('.') if where else ''} are {sorted(allowed)}")
+        types, what = allowed[k]
+        if isinstance(v, bool) or not isinstance(v, types):
+            raise _bad_config(path, f"{where}{k} = {v!r} is a {type(v).__name__}, it must be a "
+                              f"{' or '.join(t.__name__ for t in types)}: {what}")
+        if k in _LISTS_OF_STR and not all(isinstance(e, str) for e in v):
+            raise _bad_config(path, f"{k} = {v!r}: write each entry as a quoted string, as in the CSV, e.g. {k} = {[str(e) for e in v]!r}")
+
+def manifest_files(manifest: str | Path) -> dict:
+    "The files beside `manifest` that belong to it: {'settings': <stem>.toml or None, 'measurements': <stem>.measurements.csv or None}."
+    m = Path(manifest)
+    toml, meas = m.with_suffix(".toml"), m.with_name(m.stem + ".measurements.csv")
+    return {"settings": toml if toml.is_file() else None, "measurements": meas if meas.is_file() else None}
+
+def read_manifest_settings(manifest: str | Path) -> dict:
+    "The checked settings of `manifest` from its sidecar <stem>.toml ({} if there is none)."
+    import tomllib
+    path = manifest_files(manifest)["settings"]
+    if path is None: return {}
+    try: raw = tomllib.loads(path.read_text())
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise _bad_config(path, f"not a valid TOML file ({e}); write e.g. categorical_cols = [\"sex\"]") from None
+    _check_settings(raw, MANIFEST_SETTINGS, path)
+    _check_settings(raw.get("measurements", {}), MEASUREMENT_SETTINGS, path, "measurements.")
+    return raw
+
+
 # %% ../nbs/03_sources.ipynb #ed8763b2
+def _read_measurements(manifest: Path, settings: dict, sep: str, id_col: str) -> tuple:
+    "(the measurements table or None, its file, the cohort_from_frames arguments its settings give)."
+    m = dict(settings.get("measurements", {}))
+    given = m.pop("file", None)
+    if given is not None:
+        file = (manifest.parent / given).resolve()
+        if not file.is_file():
+            raise SourceError("missing_file", f"{manifest.with_suffix('.toml').name}: [measurements] file = {given!r}: "
+                              f"there is no {file}; give a path relative to {manifest.parent}", file=str(file))
+    else:
+        file = manifest_files(manifest)["measurements"]
+        if file is None and m:
+            raise _bad_config(manifest.with_suffix(".toml"), f"a [measurements] table but no file: give file = "
+                              f"\"...\" or put the measurements in {manifest.stem}.measurements.csv beside the manifest")
+    if file is None: return None, None, {}
+    df = pd.read_csv(file, sep=sep, dtype=str); df.index = df.index + 2          # line numbers: header is line 1
+    cols = {"time_col": m.get("time_col", "time"), "variable_col": m.get("variable_col", "variable"),
+            "value_col": m.get("value_col", "value")}
+    _require_columns(df, file.name, {"id_col": id_col, **cols}, how="name it in the [measurements] table of "
+                     f"{manifest.with_suffix('.toml').name} ({{arg}} = ...)")
+    kw = {**cols, **({"measurements_as": m.pop("as")} if "as" in m else {}),
+          **{k: m[k] for k in ("series_len", "series_bin", "series_fill", "series_fill_values") if k in m}}
+    return df, file, kw
+
 def cohort_from_manifest(path: str | Path,             # a CSV with one row per patient
                          *,
-                         id_col: str = "patient_id",
-                         label_col: str = "label",
-                         image_col: str | None = None,  # None: 'image_path', 'image' or 'path' if present
-                         text_col: str | None = None,   # None: 'note', 'text', 'notes' or 'report' if present
-                         feature_cols: list | None = None, # None: every other column
-                         sep: str = ",",
-                         **kwargs) -> Cohort:           # passed to cohort_from_frames (on_error, image_size, ...)
-    "Build a `Cohort` from a manifest CSV; image paths are relative to the manifest's folder."
+                         id_col: str | None = None,     # None: the sidecar's, else 'patient_id'
+                         label_col: str | None = None,  # None: the sidecar's, else 'label'
+                         image_col: str | None = None,  # None: the sidecar's, else 'image_path', 'image' or 'path' if present
+                         text_col: str | None = None,   # None: the sidecar's, else 'note', 'text', 'notes' or 'report' if present
+                         feature_cols: list | None = None, # None: the sidecar's, else every other column
+                         sep: str | None = None,        # None: the sidecar's, else ","
+                         settings: bool = True,         # read <stem>.toml and <stem>.measurements.csv beside the manifest
+                         **kwargs) -> Cohort:           # passed to cohort_from_frames (on_error, image_size, ...); win over the sidecar
+    "Build a `Cohort` from a manifest CSV (and its sidecar settings and measurements); image paths are relative to the manifest's folder."
     path = Path(path).expanduser()
     if not path.is_file(): raise SourceError("missing_file", f"manifest {path} does not exist", file=str(path))
+    conf = read_manifest_settings(path) if settings else {}
+    arg = lambda v, k, d=None: v if v is not None else conf.get(k, d)
+    id_col, label_col, sep = arg(id_col, "id_col", "patient_id"), arg(label_col, "label_col", "label"), arg(sep, "sep", ",")
+    image_col, text_col, feature_cols = arg(image_col, "image_col"), arg(text_col, "text_col"), arg(feature_cols, "feature_cols")
+    for k in ("path_col", "text_col", "time_col", "table_names", "image_root", "measurements"):
+        if k in kwargs: raise ValueError(f"{k} is set by cohort_from_manifest; pass image_col=/text_col= (or the sidecar file) instead")
     df = pd.read_csv(path, sep=sep, dtype=str)
     df.index = df.index + 2                                      # line numbers: header is line 1
     name = path.name
@@ -1030,19 +1130,38 @@ def cohort_from_manifest(path: str | Path,             # a CSV with one row per 
     text_col = pick(text_col, ("note", "text", "notes", "report"), "text_col")
     used = {id_col, label_col, image_col, text_col}
     if feature_cols is None: feature_cols = [c for c in df.columns if c not in used]
+    for c in conf.get("categorical_cols", []):
+        if c in df.columns and c not in feature_cols:
+            raise _bad_config(path.with_suffix(".toml"), f"categorical_cols names {c!r}, which is not a feature column "
+                              f"({'the ' + ('image' if c == image_col else 'note' if c == text_col else 'id or label') + ' column' if c in used else 'not in feature_cols'})")
     patients = df[[id_col, label_col, *feature_cols]]
     images = notes = None
     if image_col is not None:
         images = df.loc[df[image_col].notna(), [id_col, image_col]].rename(columns={image_col: "path"})
     if text_col is not None:
         notes = df.loc[df[text_col].notna(), [id_col, text_col]].rename(columns={text_col: "text"})
-    for k in ("path_col", "text_col", "time_col", "table_names", "image_root"):
-        if k in kwargs: raise ValueError(f"{k} is set by cohort_from_manifest; pass image_col=/text_col= instead")
-    cohort = cohort_from_frames(patients, None, notes, images, id_col=id_col, label_col=label_col,
-                                feature_cols=feature_cols, image_root=path.parent,
-                                table_names={"patients": name, "notes": name, "images": name}, **kwargs)
+    measurements, mfile, mkw = _read_measurements(path, conf, sep, id_col) if settings else (None, None, {})
+    frame_kw = {k: conf[k] for k in ("class_names", "categorical_cols", "text_len", "truncate", "min_freq", "image_size",
+                                     "window", "nifti_slice", "on_error") if k in conf}
+    tn = {"patients": name, "notes": name, "images": name, "measurements": mfile.name if mfile else "measurements"}
+    try:
+        cohort = cohort_from_frames(patients, measurements, notes, images, id_col=id_col, label_col=label_col,
+                                    feature_cols=feature_cols, image_root=path.parent, table_names=tn,
+                                    **{**frame_kw, **mkw, **kwargs})
+    except SourceError as e:
+        if e.reason != "non_numeric_value" or e.table != name: raise
+        cols = re.search(r"categorical_cols=(\[[^\]]*\])", e.message)
+        raise SourceError(e.reason, e.message + f" From the command line, write categorical_cols = {cols[1] if cols else '[...]'} in "
+                          f"{path.with_suffix('.toml').name} beside the manifest.", table=e.table, row=e.row,
+                          patient_id=e.patient_id, file=e.file) from None
     cohort.meta["source"] = f"manifest {path}"
+    files = manifest_files(path) if settings else {"settings": None}
+    cohort.meta["manifest"] = {"file": str(path), "settings_file": str(files["settings"]) if files["settings"] else None,
+                               "settings": conf, "measurements_file": str(mfile) if mfile else None,
+                               "measurement_rows": 0 if measurements is None else len(measurements),
+                               "unused_columns": [c for c in df.columns if c not in used | set(feature_cols)]}   # feature_cols left them out
     return cohort
+
 
 # %% ../nbs/03_sources.ipynb #bfef77f3
 def _read_mimic(src, needed, optional, patient_ids, patient_key, chunksize, table):

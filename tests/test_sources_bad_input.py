@@ -382,3 +382,12 @@ def test_mimic_readers_filter_and_report(tmp_path):
     assert c.series_names == ["Creatinine"] and ExclusionReport.of(c).frame.row.tolist() == [1]
     only = read_labevents(tmp_path / "LABEVENTS.csv", d, itemids=["50912"])
     assert only.attrs["dropped"] == {"other ITEMID": 1} and only.variable.unique().tolist() == ["Creatinine"]
+
+
+def test_a_manifest_sidecar_with_a_bad_key_is_a_bad_config(tmp_path):
+    "The settings file beside a manifest (<name>.toml) is checked key by key; a wrong one names the file and the key."
+    from mmdr.sources import cohort_from_manifest
+    (tmp_path / "c.csv").write_text("patient_id,label,age\nA,x,1\nB,y,2\n")
+    (tmp_path / "c.toml").write_text('class_order = ["y", "x"]\n')
+    with pytest.raises(SourceError, match="c.toml: class_order is not a setting") as e: cohort_from_manifest(tmp_path / "c.csv")
+    assert e.value.reason == "bad_config" and e.value.file == str(tmp_path / "c.toml")
