@@ -9,9 +9,10 @@ from pathlib import Path
 
 # %% auto #0
 __all__ = ['START', 'END', 'RESULT_TABLES', 'CLAIM_FILES', 'REPORT_TABLES', 'REPORT_METRICS', 'manifest_facts',
-           'render_sentences', 'numerics_cell', 'runs_table', 'read_md_table', 'claim_status', 'reproduction_summary',
-           'render_results', 'update_readme', 'report_files', 'git_reference', 'snapshot', 'compare_reproduction',
-           'reproduction_line', 'format_reproduction', 'reproduction_report']
+           'render_sentences', 'numerics_cell', 'runs_table', 'read_md_table', 'claim_status', 'claim_line',
+           'claims_in_words', 'reproduction_summary', 'render_results', 'update_readme', 'report_files',
+           'git_reference', 'snapshot', 'compare_reproduction', 'reproduction_line', 'format_reproduction',
+           'reproduction_report']
 
 # %% ../nbs/32_report.ipynb #c2cb0aee
 START, END = "<!-- mmdr:results:start -->", "<!-- mmdr:results:end -->"
@@ -109,14 +110,21 @@ def claim_status(ours: str, paper: str) -> str:
     if " < " in paper: return "reproduced" if ours == paper.split(" (")[0] else "not reproduced"
     return "reproduced" if ours_words == paper_words else "not reproduced"
 
+def claim_line(row: dict) -> str:
+    "One claim in words: its status against the paper (or our answer alone when the paper has none to give)."
+    if "paper" not in row: return f"- {row['claim']}: **{row['ours']}**"
+    return f"- {row['claim']}: **{claim_status(row['ours'], row['paper'])}** (ours: {row['ours']}; the paper: {row['paper']})"
+
+def claims_in_words(claims) -> str:
+    "What reproduced and what did not, one line per claim of a claims table (a DataFrame indexed by claim)."
+    return "\n".join(claim_line({"claim": c, **{k: str(v) for k, v in r.items()}}) for c, r in claims.iterrows())
+
 def reproduction_summary(figures_dir) -> str:
     "One line per claim of the claims tables: its status against the paper, our answer and the paper's."
     out = []
     for f in CLAIM_FILES:
         p = Path(figures_dir) / f
-        if not p.exists(): continue
-        for r in read_md_table(p):
-            out.append(f"- {r['claim']}: **{claim_status(r['ours'], r['paper'])}** (ours: {r['ours']}; the paper: {r['paper']})")
+        if p.exists(): out += [claim_line(r) for r in read_md_table(p)]
     return "\n".join(out)
 
 # %% ../nbs/32_report.ipynb #4125992a
