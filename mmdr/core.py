@@ -10,8 +10,8 @@ from pathlib import Path
 
 # %% auto #0
 __all__ = ['PORTABLE_ENV', 'NUMERICS_MODES', 'numerics_mode', 'portable_env', 'apply_numerics', 'cpu_name', 'numerics_state',
-           'numerics_key', 'check_numerics', 'set_seed', 'get_device', 'Config', 'Paths', 'paths', 'atomic_path',
-           'atomic_write']
+           'numerics_key', 'check_numerics', 'set_seed', 'torch_threads', 'get_device', 'Config', 'Paths', 'paths',
+           'atomic_path', 'atomic_write']
 
 # %% ../nbs/00_core.ipynb #19985217
 PORTABLE_ENV = {"ATEN_CPU_CAPABILITY": "avx2", "MKL_CBWR": "AVX2,STRICT", "ONEDNN_MAX_CPU_ISA": "AVX2"}
@@ -93,6 +93,17 @@ def set_seed(seed: int,                 # the one number a run is repeated from
         torch.backends.cudnn.benchmark = False
         torch.backends.cudnn.deterministic = True
     return seed
+
+# %% ../nbs/00_core.ipynb #3a3f14e3
+@contextlib.contextmanager
+def torch_threads(n: int  # torch CPU threads inside the block, >= 1
+                 ):
+    "Run a block with torch's CPU ops on `n` threads, then restore the previous count."
+    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1: raise ValueError(f"torch_threads needs a thread count >= 1, got {n!r}")
+    before = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try: yield
+    finally: torch.set_num_threads(before)
 
 # %% ../nbs/00_core.ipynb #abed2c77
 def get_device(device: str | torch.device = "auto" # "auto", "cpu", "cuda", "cuda:1" or "mps"
