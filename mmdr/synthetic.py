@@ -179,7 +179,7 @@ def _smooth_noise(b: int, g: int, S: int, gen: torch.Generator) -> torch.Tensor:
 
 # %% ../nbs/02_synthetic.ipynb #234f4571
 def _chest_anatomy(n: int, rng: np.random.Generator) -> dict:
-    "Ellipses (cx, cy, rx, ry) of every patient's body, mediastinum and spine, (n,) each; the two lungs (n, 2) each (0 = image left)."
+    "Body, mediastinum and spine ellipses (cx, cy, rx, ry), (n,) each; the lungs', (n, 2) each (0 = image left)."
     def uniform(low, high, size=n): return rng.uniform(low, high, size)
     scale = uniform(0.92, 1.06); shift_x, shift_y = uniform(-0.03, 0.03), uniform(-0.03, 0.03)
     body = (0.5 + shift_x, 0.52 + shift_y, 0.45 * scale * uniform(0.95, 1.03), 0.36 * scale * uniform(0.95, 1.05))
@@ -189,7 +189,8 @@ def _chest_anatomy(n: int, rng: np.random.Generator) -> dict:
     lung_cy = 0.47 + shift_y[:, None] + uniform(-0.01, 0.01, (n, 2))
     lung_rx = 0.125 * scale[:, None] * uniform(0.96, 1.04, (n, 2))
     lung_ry = 0.27 * scale[:, None] * uniform(0.97, 1.03, (n, 2))
-    return dict(scale=scale, body=body, mediastinum=mediastinum, spine=spine, lungs=(lung_cx, lung_cy, lung_rx, lung_ry))
+    return dict(scale=scale, body=body, mediastinum=mediastinum, spine=spine,
+                lungs=(lung_cx, lung_cy, lung_rx, lung_ry))
 
 def _point_in_lung(anatomy: dict, side: np.ndarray,  # (n,) which lung of each patient
                    low: float, high: float,          # heights, in lung radii (-1 = apex, +1 = base)
@@ -221,12 +222,13 @@ def _finding_sites(anatomy: dict, rng: np.random.Generator) -> dict:
     consolidation_x, consolidation_y = _point_in_lung(anatomy, consolidation_side, 0.0, 0.45, 0.4, rng)
     consolidation_rx, consolidation_ry = uniform(0.06, 0.09) * scale, uniform(0.08, 0.12) * scale
     consolidation = dict(ellipse=(consolidation_x, consolidation_y, consolidation_rx, consolidation_ry))
-    effusion = dict(side=rng.integers(0, 2, n), level=uniform(0.25, 0.45))   # fluid fills this fraction of the lung's height
+    effusion = dict(side=rng.integers(0, 2, n), level=uniform(0.25, 0.45))   # level: the share of the lung's height filled
     return dict(nodule=nodule, granuloma=granuloma, consolidation=consolidation, effusion=effusion)
 
 def _scanner(n: int, rng: np.random.Generator) -> dict:
     "Acquisition of every scan: contrast factor, brightness offset, sd of the Gaussian noise, (n,) each."
-    return dict(contrast=rng.uniform(0.85, 1.15, n), brightness=rng.uniform(-0.05, 0.05, n), noise_sd=rng.uniform(0.02, 0.06, n))
+    return dict(contrast=rng.uniform(0.85, 1.15, n), brightness=rng.uniform(-0.05, 0.05, n),
+                noise_sd=rng.uniform(0.02, 0.06, n))
 
 # %% ../nbs/02_synthetic.ipynb #119055e1
 def _as_f32(a) -> torch.Tensor: return torch.as_tensor(np.asarray(a, np.float32))
@@ -237,12 +239,14 @@ def _ellipses_at(xs, ellipse: tuple, rows, edge: float = 0.7) -> torch.Tensor:
     return _ellipse(xs, *(_as_f32(q[rows]) for q in ellipse), edge=edge)
 
 def _paint_chest(xs, anatomy: dict, rows, gen: torch.Generator) -> tuple:
-    "Body, mediastinum, spine and textured lungs of the patients `rows`: image (b, S, S), each lung (b, 2, S, S), both (b, S, S)."
+    "Body, mediastinum, spine and textured lungs of `rows`: image (b, S, S), each lung (b, 2, S, S), both (b, S, S)."
     S = len(xs)
     img = _ellipses_at(xs, anatomy["body"], rows).mul_(0.52).add_(0.03)                   # (b, S, S)
-    img.add_(_ellipses_at(xs, anatomy["mediastinum"], rows), alpha=0.12).add_(_ellipses_at(xs, anatomy["spine"], rows), alpha=0.3)
+    img.add_(_ellipses_at(xs, anatomy["mediastinum"], rows), alpha=0.12)
+    img.add_(_ellipses_at(xs, anatomy["spine"], rows), alpha=0.3)
     cx, cy, rx, ry = anatomy["lungs"]
-    lungs = torch.stack([_ellipses_at(xs, (cx[:, i], cy[:, i], rx[:, i], ry[:, i]), rows) for i in (0, 1)], 1)   # (b, 2, S, S)
+    lungs = torch.stack([_ellipses_at(xs, (cx[:, i], cy[:, i], rx[:, i], ry[:, i]), rows)
+                         for i in (0, 1)], 1)                                       # (b, 2, S, S)
     lung = lungs.sum(1)
     tissue = _smooth_noise(len(rows), max(4, S // 6), S, gen).mul_(0.05).add_(0.1)   # lung density, vessel markings
     img.sub_((img - tissue).mul_(lung))                                               # lungs replace tissue
@@ -256,8 +260,9 @@ def _add_effusion(img, xs, anatomy, effusion: dict, rows, has, lungs, lung) -> t
     S, g = len(xs), rows[e]; side = effusion["side"][g]
     cx, cy, rx, ry = (_per_scan(q[g, side]) for q in anatomy["lungs"])
     filled = _per_scan(effusion["level"][g])
-    level = cy + ry * (1 - 2 * filled) - 0.5 * ry * filled * ((xs[None, None, :] - cx) / rx) ** 2    # (e, 1, S) meniscus
-    fluid = lungs[torch.as_tensor(e), torch.as_tensor(side)] * ((xs[None, :, None] - level) * (S / 0.8) + 0.5).clamp_(0, 1)
+    level = cy + ry * (1 - 2 * filled) - 0.5 * ry * filled * ((xs[None, None, :] - cx) / rx) ** 2   # (e, 1, S)
+    below = ((xs[None, :, None] - level) * (S / 0.8) + 0.5).clamp_(0, 1)                       # under the meniscus
+    fluid = lungs[torch.as_tensor(e), torch.as_tensor(side)] * below
     img[e] += fluid * (0.5 - img[e])
     aerated = lung.clone(); aerated[e] -= fluid
     return aerated
@@ -278,7 +283,8 @@ def _add_nodule(img, xs, nodule: dict, rows, has):
     "A small bright mass whose edge is a star of `spikes` points."
     e = np.flatnonzero(has); S = len(xs)
     if not len(e): return
-    x, y, radius, spikes, phase, depth = (_per_scan(nodule[k][rows[e]]) for k in ("x", "y", "radius", "spikes", "phase", "spike_depth"))
+    names = ("x", "y", "radius", "spikes", "phase", "spike_depth")
+    x, y, radius, spikes, phase, depth = (_per_scan(nodule[k][rows[e]]) for k in names)
     dx, dy = xs[None, None, :] - x, xs[None, :, None] - y                                     # (e, 1, S), (e, S, 1)
     edge = radius * (1 + depth * torch.cos(spikes * torch.atan2(dy, dx) + phase))              # (e, S, S)
     img[e] += (0.5 + radius * S * (1 - (dx ** 2 + dy ** 2) / edge ** 2)).clamp_(0, 1).mul_(0.5)
@@ -290,7 +296,7 @@ def _add_granuloma(img, xs, granuloma: dict, rows):
 
 # %% ../nbs/02_synthetic.ipynb #9a22bf4b
 def _scan_chunk(lat: dict, rows, xs, anatomy: dict, sites: dict, scanner: dict, gen: torch.Generator) -> torch.Tensor:
-    "The scans of the patients `rows`: (b, S, S) in [0, 1]. Findings are painted in a fixed order, as the stream of `gen` requires."
+    "The scans of the patients `rows`, (b, S, S) in [0, 1]: findings in a fixed order (the stream of `gen` depends on it)."
     img, lungs, lung = _paint_chest(xs, anatomy, rows, gen)
     aerated = _add_effusion(img, xs, anatomy, sites["effusion"], rows, lat["effusion"][rows] == 1, lungs, lung)
     _add_ground_glass(img, lat["ground_glass"][rows] == 1, aerated, gen)

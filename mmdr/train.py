@@ -20,7 +20,7 @@ from .data import Cohort, DataSpec, Preprocessor, ImageAugment, make_loader, to_
 
 # %% auto #0
 __all__ = ['TrainConfig', 'is_distributed', 'rank', 'world_size', 'all_gather_cat', 'predict_logits', 'predict_proba',
-           'EarlyStopping', 'train_epoch', 'fit', 'FitResult', 'evaluate', 'sync_buffers', 'save_checkpoint',
+           'EarlyStopping', 'train_epoch', 'FitResult', 'evaluate', 'sync_buffers', 'fit', 'save_checkpoint',
            'load_checkpoint']
 
 # %% ../nbs/20_train.ipynb #c263759d
@@ -157,55 +157,6 @@ def train_epoch(net: nn.Module,               # the model (DDP-wrapped under tor
     seconds = time.perf_counter() - t0
     return {"loss": loss_sum.item() / seen, "acc": correct.item() / seen, "seen": seen, "seconds": seconds}
 
-# %% ../nbs/20_train.ipynb #88b0e66d
-def _training_setup(model: nn.Module, train: Cohort, cfg: TrainConfig) -> tuple:
-    "(net, optimiser, LR schedule, sampler, loader, device) of one `fit`: the model on its device, DDP-wrapped under torchrun."
-    device = get_device(cfg.device)
-    model = model.to(device)
-    if cfg.channels_last and device.type == "cuda": model = model.to(memory_format=torch.channels_last)
-    net = nn.parallel.DistributedDataParallel(model, find_unused_parameters=True) if is_distributed() else model
-    opt = torch.optim.Adam(net.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
-    sampler = torch.utils.data.DistributedSampler(train, num_replicas=world_size(), rank=rank(), shuffle=True, seed=cfg.seed) if is_distributed() else None
-    reads = getattr(_unwrap(model), "modalities", None)               # fusion models say what they read
-    augment = ImageAugment() if cfg.augment and "image" in train.x and (reads is None or "image" in reads) else None
-    loader = make_loader(train, cfg.batch_size, shuffle=True, augment=augment, seed=cfg.seed, sampler=sampler)
-    return net, opt, _scheduler(opt, cfg), sampler, loader, device
-
-def fit(model: nn.Module,     # maps a batch dict to (B, K) logits
-        train: Cohort,        # preprocessed training part
-        valid: Cohort,        # preprocessed validation part (early stopping, LR decay)
-        cfg: TrainConfig | None = None,
-        ) -> FitResult:
-    "Train `model` with the paper's recipe; return the best-on-validation model and the history."
-    cfg = cfg or TrainConfig()
-    if len(train) == 0 or len(valid) == 0: raise ValueError(f"fit needs non-empty train and valid parts, got {len(train)} and {len(valid)} patients")
-    set_seed(cfg.seed)
-    net, opt, sched, sampler, loader, device = _training_setup(model, train, cfg)
-    stopping, best_state, rows = EarlyStopping(_MONITORS[cfg.monitor], cfg.patience), None, []
-    cuda = device.type == "cuda"
-    t_start = time.perf_counter()
-    bar = tqdm(range(1, cfg.epochs + 1), desc="epochs", disable=not (cfg.progress and rank() == 0), leave=False)
-    for epoch in bar:
-        if sampler is not None: sampler.set_epoch(epoch)
-        t0 = time.perf_counter()
-        stats = train_epoch(net, loader, opt, device, amp=cfg.amp and cuda, channels_last=cfg.channels_last and cuda)
-        sync_buffers(net)                                              # every rank evaluates the same BatchNorm statistics
-        ev = evaluate(net, valid, cfg.eval_batch_size, device)
-        lr = opt.param_groups[0]["lr"]
-        rows.append({"epoch": epoch, "train_loss": stats["loss"], "train_acc": stats["acc"],
-                     "val_loss": ev["loss"], "val_acc": ev["acc"], "val_f1": ev["f1"], "lr": lr,
-                     "seconds": time.perf_counter() - t0, "train_seconds": stats["seconds"], "train_samples_per_s": stats["seen"] / stats["seconds"]})
-        if isinstance(sched, torch.optim.lr_scheduler.ReduceLROnPlateau): sched.step(ev["loss"])
-        elif sched is not None: sched.step()
-        if stopping.update(rows[-1][cfg.monitor], epoch): best_state = copy.deepcopy(_unwrap(net).state_dict())
-        bar.set_postfix(val_loss=f"{ev['loss']:.3f}", val_acc=f"{ev['acc']:.3f}", lr=f"{lr:.1e}")
-        if stopping.should_stop: break
-    bar.close()
-    if cfg.keep == "best": _unwrap(net).load_state_dict(best_state)   # the same epoch on every rank: the score is gathered
-    return FitResult(model=_unwrap(net), history=pd.DataFrame(rows), best_epoch=stopping.best_epoch,
-                     stopped_early=len(rows) < cfg.epochs, seconds=time.perf_counter() - t_start,
-                     train_seconds=float(sum(r["train_seconds"] for r in rows)))
-
 # %% ../nbs/20_train.ipynb #395f790e
 @dataclass
 class FitResult:
@@ -244,6 +195,57 @@ def sync_buffers(model: nn.Module):
     "Under DDP, copy rank 0's buffers (BatchNorm running statistics) to every rank; a no-op in one process."
     if not is_distributed(): return
     for b in _unwrap(model).buffers(): dist.broadcast(b.data, 0)
+
+# %% ../nbs/20_train.ipynb #88b0e66d
+def _training_setup(model: nn.Module, train: Cohort, cfg: TrainConfig) -> tuple:
+    "(net, optimiser, LR schedule, sampler, loader, device) of a `fit`; the net is DDP-wrapped under torchrun."
+    device = get_device(cfg.device)
+    model = model.to(device)
+    if cfg.channels_last and device.type == "cuda": model = model.to(memory_format=torch.channels_last)
+    net = nn.parallel.DistributedDataParallel(model, find_unused_parameters=True) if is_distributed() else model
+    opt = torch.optim.Adam(net.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    sampler = (torch.utils.data.DistributedSampler(train, num_replicas=world_size(), rank=rank(), shuffle=True, seed=cfg.seed)
+               if is_distributed() else None)
+    reads = getattr(_unwrap(model), "modalities", None)               # fusion models say what they read
+    augment = ImageAugment() if cfg.augment and "image" in train.x and (reads is None or "image" in reads) else None
+    loader = make_loader(train, cfg.batch_size, shuffle=True, augment=augment, seed=cfg.seed, sampler=sampler)
+    return net, opt, _scheduler(opt, cfg), sampler, loader, device
+
+def fit(model: nn.Module,     # maps a batch dict to (B, K) logits
+        train: Cohort,        # preprocessed training part
+        valid: Cohort,        # preprocessed validation part (early stopping, LR decay)
+        cfg: TrainConfig | None = None,
+        ) -> FitResult:
+    "Train `model` with the paper's recipe; return the best-on-validation model and the history."
+    cfg = cfg or TrainConfig()
+    if len(train) == 0 or len(valid) == 0: raise ValueError(f"fit needs non-empty train and valid parts, got {len(train)} and {len(valid)} patients")
+    set_seed(cfg.seed)
+    net, opt, sched, sampler, loader, device = _training_setup(model, train, cfg)
+    stopping, best_state, rows = EarlyStopping(_MONITORS[cfg.monitor], cfg.patience), None, []
+    cuda = device.type == "cuda"
+    t_start = time.perf_counter()
+    bar = tqdm(range(1, cfg.epochs + 1), desc="epochs", disable=not (cfg.progress and rank() == 0), leave=False)
+    for epoch in bar:
+        if sampler is not None: sampler.set_epoch(epoch)
+        t0 = time.perf_counter()
+        stats = train_epoch(net, loader, opt, device, amp=cfg.amp and cuda, channels_last=cfg.channels_last and cuda)
+        sync_buffers(net)                                              # every rank evaluates the same BatchNorm statistics
+        ev = evaluate(net, valid, cfg.eval_batch_size, device)
+        lr = opt.param_groups[0]["lr"]
+        rows.append({"epoch": epoch, "train_loss": stats["loss"], "train_acc": stats["acc"],
+                     "val_loss": ev["loss"], "val_acc": ev["acc"], "val_f1": ev["f1"], "lr": lr,
+                     "seconds": time.perf_counter() - t0, "train_seconds": stats["seconds"],
+                     "train_samples_per_s": stats["seen"] / stats["seconds"]})
+        if isinstance(sched, torch.optim.lr_scheduler.ReduceLROnPlateau): sched.step(ev["loss"])
+        elif sched is not None: sched.step()
+        if stopping.update(rows[-1][cfg.monitor], epoch): best_state = copy.deepcopy(_unwrap(net).state_dict())
+        bar.set_postfix(val_loss=f"{ev['loss']:.3f}", val_acc=f"{ev['acc']:.3f}", lr=f"{lr:.1e}")
+        if stopping.should_stop: break
+    bar.close()
+    if cfg.keep == "best": _unwrap(net).load_state_dict(best_state)   # the same epoch on every rank: the score is gathered
+    return FitResult(model=_unwrap(net), history=pd.DataFrame(rows), best_epoch=stopping.best_epoch,
+                     stopped_early=len(rows) < cfg.epochs, seconds=time.perf_counter() - t_start,
+                     train_seconds=float(sum(r["train_seconds"] for r in rows)))
 
 # %% ../nbs/20_train.ipynb #8f5f7102
 def save_checkpoint(path: str | Path,        # where to write (atomically)
