@@ -79,7 +79,8 @@ def spec(self: Cohort) -> DataSpec:
                     image_shape=list(x["image"].shape[1:]) if "image" in x else None,
                     vocab_size=len(self.vocab) if ("text" in x and self.vocab) else None,
                     text_len=int(x["text"].shape[1]) if "text" in x else None,
-                    tabular_dim=int(x["tabular"].shape[1]) * (1 if self.meta.get("preprocessed") else 2) if "tabular" in x else None,
+                    tabular_dim=(int(x["tabular"].shape[1]) * (1 if self.meta.get("preprocessed") else 2)   # + missing indicators
+                                 if "tabular" in x else None),
                     series_shape=list(x["series"].shape[1:]) if "series" in x else None)
 
 @patch
@@ -87,7 +88,8 @@ def summary(self: Cohort) -> pd.DataFrame:
     "Patients per class, and the share of each class with each modality observed."
     df = pd.DataFrame({"class": [self.class_names[i] for i in self.y.tolist()]})
     for m in self.modalities: df[f"has_{m}"] = self.mask[m].numpy()
-    out = df.groupby("class", sort=False).agg(patients=("class", "size"), **{f"has_{m}": (f"has_{m}", "mean") for m in self.modalities})
+    shares = {f"has_{m}": (f"has_{m}", "mean") for m in self.modalities}
+    out = df.groupby("class", sort=False).agg(patients=("class", "size"), **shares)
     return out.reindex([c for c in self.class_names if c in out.index])
 
 # %% ../nbs/01_data.ipynb #c0aac5c3
@@ -98,16 +100,19 @@ def validate(self: Cohort) -> Cohort:
     def bad(msg, rows):
         rows = np.flatnonzero(np.asarray(rows)); ids = [self.patient_id[i] for i in rows[:5]]
         raise ValueError(f"{msg}: {len(rows)} patient(s), e.g. {ids}")
-    if self.y.dtype != torch.int64 or self.y.ndim != 1: raise ValueError(f"y must be a 1-d int64 tensor, got {self.y.dtype} {tuple(self.y.shape)}")
+    if self.y.dtype != torch.int64 or self.y.ndim != 1:
+        raise ValueError(f"y must be a 1-d int64 tensor, got {self.y.dtype} {tuple(self.y.shape)}")
     if len(self.patient_id) != n: raise ValueError(f"{len(self.patient_id)} patient ids for {n} labels")
     ids = pd.Series(self.patient_id)
     if ids.duplicated().any(): bad("duplicated patient ids (one row per patient)", ids.duplicated(keep=False))
     k = len(self.class_names)
-    if ((self.y < 0) | (self.y >= k)).any(): bad(f"labels outside 0..{k-1} ({self.class_names})", ((self.y < 0) | (self.y >= k)).numpy())
+    outside = (self.y < 0) | (self.y >= k)
+    if outside.any(): bad(f"labels outside 0..{k-1} ({self.class_names})", outside.numpy())
     if not self.x: raise ValueError("the cohort has no modality; expected some of " + str(MODALITIES))
     for m, v in self.x.items():
         if m not in MODALITIES: raise ValueError(f"unknown modality {m!r}; expected one of {MODALITIES}")
-        if v.ndim != _NDIM[m]: raise ValueError(f"{m} must have {_NDIM[m]} dims (patients first), got shape {tuple(v.shape)}")
+        if v.ndim != _NDIM[m]:
+            raise ValueError(f"{m} must have {_NDIM[m]} dims (patients first), got shape {tuple(v.shape)}")
         if len(v) != n: raise ValueError(f"{m} has {len(v)} rows for {n} patients")
         if m not in self.mask: raise ValueError(f"no mask for modality {m!r}")
         mk = self.mask[m]
@@ -127,7 +132,9 @@ def validate(self: Cohort) -> Cohort:
         if absent.any():
             rows = v[absent].reshape(int(absent.sum()), -1)
             nonzero = (torch.nan_to_num(rows.float(), nan=0.0) != 0).any(1)
-            if nonzero.any(): bad(f"{m} is masked out but its tensor row is not zeroed", absent.numpy() & np.isin(np.arange(n), np.flatnonzero(absent.numpy())[nonzero.numpy()]))
+            if nonzero.any():
+                leaking = absent.numpy() & np.isin(np.arange(n), np.flatnonzero(absent.numpy())[nonzero.numpy()])
+                bad(f"{m} is masked out but its tensor row is not zeroed", leaking)
     return self
 
 # %% ../nbs/01_data.ipynb #325f8253
@@ -158,7 +165,7 @@ def toy_cohort(n: int = 60,            # patients
 # %% ../nbs/01_data.ipynb #1ba4f41b
 @patch
 def hide(self: Cohort, hidden) -> Cohort:
-    "A copy where modality m is unobserved for the patients `hidden[m]` marks ((N,) bool), or for all if `hidden` lists m."
+    "A copy with modality m unobserved for the patients `hidden[m]` marks ((N,) bool), or for all if `hidden` lists m."
     if not isinstance(hidden, dict): hidden = {m: torch.ones(len(self), dtype=torch.bool) for m in hidden}
     c = self.subset(torch.arange(len(self)))
     for m, h in hidden.items():
@@ -180,7 +187,8 @@ def state(self: Cohort) -> dict:
 @patch(cls_method=True)
 def from_state(cls: Cohort, st: dict) -> Cohort:
     "The inverse of `state`."
-    return cls(x=st["x"], y=st["y"], mask=st["mask"], lengths=st["lengths"], meta=json.loads(st["meta"]), **json.loads(st["info"]))
+    return cls(x=st["x"], y=st["y"], mask=st["mask"], lengths=st["lengths"], meta=json.loads(st["meta"]),
+               **json.loads(st["info"]))
 
 # %% ../nbs/01_data.ipynb #354f4f17
 def cohort_fingerprint(cohort: Cohort) -> str:
