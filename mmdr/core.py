@@ -99,7 +99,8 @@ def set_seed(seed: int,                 # the one number a run is repeated from
 def torch_threads(n: int  # torch CPU threads inside the block, >= 1
                  ):
     "Run a block with torch's CPU ops on `n` threads, then restore the previous count."
-    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1: raise ValueError(f"torch_threads needs a thread count >= 1, got {n!r}")
+    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
+        raise ValueError(f"torch_threads needs a thread count >= 1, got {n!r}")
     before = torch.get_num_threads()
     torch.set_num_threads(n)
     try: yield
