@@ -12,24 +12,23 @@ import pandas as pd
 import torch
 from tqdm.auto import tqdm
 import mmdr
-from .core import Config, paths, atomic_write, set_seed, get_device, numerics_key, check_numerics, numerics_state
-from .data import Cohort, Prepared, prepare
-from .synthetic import torch_threads      # one context manager for a block's CPU threads
+from .core import (Config, paths, atomic_write, set_seed, get_device, numerics_key, check_numerics, numerics_state,
+                       torch_threads)   # one context manager for a block's CPU threads
+from .data import Cohort, Prepared, prepare, cohort_fingerprint   # the cohort's name in every run key
 from .train import TrainConfig, fit, predict_proba, save_checkpoint, load_checkpoint
 from .metrics import (classification_metrics, fmt_mean_sd, seed_interval, fmt_interval, paired_seed_comparison,
                           compare_family, family_row, ranking_claim, extreme_claim, SCORE_BOUNDS)
 
 # %% auto #0
 __all__ = ['PROFILES', 'TRAINING_MODULES', 'PAPER_TABLE1', 'TABLE1_COLUMNS', 'TABLE1_ROWS', 'ABLATION_ROWS', 'Profile',
-           'get_profile', 'cohort_fingerprint', 'RunSpec', 'code_version', 'RunResult', 'score_predictions', 'run_one',
-           'load_run', 'Results', 'make_specs', 'worker_pool', 'shutdown_pool', 'resolve_workers', 'run_grid',
-           'summary_table', 'wide_table', 'paired_comparison', 'compare_runs', 'union_pairs', 'fmt_comparison',
-           'write_table', 'environment_info', 'record_run', 'load_cohort', 'Experiment', 'majority_runs',
-           'shapley_values', 'table1_models', 'ablation_models', 'cohort_rows', 'cohort_models', 'cohort_ablation',
-           'model_ceilings', 'ceiling_check', 'table1_pairs', 'ablation_pairs', 'claims_table', 'ablation_claims',
-           'run_classical', 'classical_grid', 'family_findings', 'best_pairs', 'best_of', 'hidden_accuracy',
-           'random_hiding', 'coalition_models', 'coalition_worth', 'oracle_worth', 'shapley_table', 'cost_table',
-           'numerics_canary']
+           'get_profile', 'RunSpec', 'code_version', 'RunResult', 'score_predictions', 'run_one', 'load_run', 'Results',
+           'make_specs', 'worker_pool', 'shutdown_pool', 'resolve_workers', 'run_grid', 'summary_table', 'wide_table',
+           'paired_comparison', 'compare_runs', 'union_pairs', 'fmt_comparison', 'write_table', 'environment_info',
+           'record_run', 'load_cohort', 'Experiment', 'majority_runs', 'shapley_values', 'table1_models',
+           'ablation_models', 'cohort_rows', 'cohort_models', 'cohort_ablation', 'model_ceilings', 'ceiling_check',
+           'table1_pairs', 'ablation_pairs', 'claims_table', 'ablation_claims', 'run_classical', 'classical_grid',
+           'family_findings', 'best_pairs', 'best_of', 'hidden_accuracy', 'random_hiding', 'coalition_models',
+           'coalition_worth', 'oracle_worth', 'shapley_table', 'cost_table', 'numerics_canary']
 
 # %% ../nbs/30_experiments.ipynb #6dc90392
 @dataclass
@@ -53,16 +52,6 @@ def get_profile(name: str) -> Profile:
     return PROFILES[name]
 
 # %% ../nbs/30_experiments.ipynb #e83248d7
-def cohort_fingerprint(cohort: Cohort) -> str:
-    "SHA-256 over the cohort's tensors, masks, labels, ids and class names."
-    h = hashlib.sha256()
-    h.update(json.dumps([cohort.class_names, cohort.patient_id]).encode())
-    h.update(cohort.y.numpy().tobytes())
-    for m in cohort.modalities:
-        h.update(m.encode()); h.update(cohort.x[m].contiguous().numpy().tobytes()); h.update(cohort.mask[m].numpy().tobytes())
-        if m in cohort.lengths: h.update(cohort.lengths[m].numpy().tobytes())
-    return h.hexdigest()[:24]
-
 @dataclass
 class RunSpec(Config):
     "Everything that determines one training run."

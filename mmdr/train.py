@@ -20,7 +20,8 @@ from .data import Cohort, DataSpec, Preprocessor, ImageAugment, make_loader, to_
 
 # %% auto #0
 __all__ = ['TrainConfig', 'is_distributed', 'rank', 'world_size', 'all_gather_cat', 'predict_logits', 'predict_proba',
-           'FitResult', 'evaluate', 'sync_buffers', 'fit', 'save_checkpoint', 'load_checkpoint']
+           'EarlyStopping', 'train_epoch', 'FitResult', 'evaluate', 'sync_buffers', 'fit', 'save_checkpoint',
+           'load_checkpoint']
 
 # %% ../nbs/20_train.ipynb #c263759d
 _SCHEDULES = ("plateau", "cosine", "step", "none")
@@ -101,6 +102,61 @@ def predict_proba(model: nn.Module, cohort: Cohort, batch_size: int = 256, devic
     "Class probabilities (N, K) as a numpy array, in cohort order."
     return torch.softmax(predict_logits(model, cohort, batch_size, device), 1).numpy()
 
+# %% ../nbs/20_train.ipynb #5d6d6fed
+class EarlyStopping:
+    "The best value of the monitored metric so far, its epoch, and when to stop."
+    def __init__(self, mode: str = "min",          # "min" (a loss) or "max" (an accuracy, an F1)
+                 patience: int | None = 5,         # epochs in a row without improvement before stopping; None = never
+                 min_rel_delta: float = 1e-6):     # an improvement must beat the best by this fraction of it
+        if mode not in ("min", "max"): raise ValueError(f"mode must be 'min' or 'max', got {mode!r}")
+        self.sign, self.patience, self.min_rel_delta = (1 if mode == "min" else -1), patience, min_rel_delta
+        self.best, self.best_epoch, self.bad_epochs = math.inf, 0, 0   # best is stored sign-adjusted: lower is better
+
+    def improved(self, value: float) -> bool:
+        "Would `value` be a new best? (Always, while there is no finite best yet.)"
+        score = self.sign * value
+        return not math.isfinite(self.best) or score < self.best - self.min_rel_delta * abs(self.best)
+
+    def update(self, value: float, epoch: int) -> bool:
+        "Record the value of `epoch`; True if it is the new best (keep these weights)."
+        if self.improved(value):
+            self.best, self.best_epoch, self.bad_epochs = self.sign * value, epoch, 0
+            return True
+        self.bad_epochs += 1
+        return False
+
+    @property
+    def should_stop(self) -> bool: return self.patience is not None and self.bad_epochs >= self.patience
+
+# %% ../nbs/20_train.ipynb #96aab328
+def train_epoch(net: nn.Module,               # the model (DDP-wrapped under torchrun)
+                loader,                       # the training DataLoader (mmdr.data.make_loader)
+                opt: torch.optim.Optimizer,
+                device: torch.device,
+                amp: bool = False,            # bf16 autocast (CUDA only)
+                channels_last: bool = False   # channels-last images (CUDA only)
+               ) -> dict:
+    "One optimisation pass over `loader`: {'loss', 'acc', 'seen', 'seconds'} of the training part."
+    net.train(); t0 = time.perf_counter()
+    loss_sum = torch.zeros((), device=device); correct = torch.zeros((), device=device); seen = 0
+    for b in loader:
+        b = to_device(b, device)
+        if channels_last and "image" in b: b["image"] = b["image"].contiguous(memory_format=torch.channels_last)
+        with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=amp):
+            logits = net(b)
+            loss = F.cross_entropy(logits.float(), b["label"])
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        n = len(b["label"]); seen += n
+        loss_sum += loss.detach() * n
+        correct += (logits.detach().argmax(1) == b["label"]).sum()
+    if is_distributed():
+        t = torch.stack([loss_sum, correct, torch.tensor(float(seen), device=device)]); dist.all_reduce(t)
+        loss_sum, correct, seen = t[0], t[1], int(t[2].item())
+    seconds = time.perf_counter() - t0
+    return {"loss": loss_sum.item() / seen, "acc": correct.item() / seen, "seen": seen, "seconds": seconds}
+
 # %% ../nbs/20_train.ipynb #395f790e
 @dataclass
 class FitResult:
@@ -140,6 +196,21 @@ def sync_buffers(model: nn.Module):
     if not is_distributed(): return
     for b in _unwrap(model).buffers(): dist.broadcast(b.data, 0)
 
+# %% ../nbs/20_train.ipynb #88b0e66d
+def _training_setup(model: nn.Module, train: Cohort, cfg: TrainConfig) -> tuple:
+    "(net, optimiser, LR schedule, sampler, loader, device) of a `fit`; the net is DDP-wrapped under torchrun."
+    device = get_device(cfg.device)
+    model = model.to(device)
+    if cfg.channels_last and device.type == "cuda": model = model.to(memory_format=torch.channels_last)
+    net = nn.parallel.DistributedDataParallel(model, find_unused_parameters=True) if is_distributed() else model
+    opt = torch.optim.Adam(net.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    sampler = (torch.utils.data.DistributedSampler(train, num_replicas=world_size(), rank=rank(), shuffle=True, seed=cfg.seed)
+               if is_distributed() else None)
+    reads = getattr(_unwrap(model), "modalities", None)               # fusion models say what they read
+    augment = ImageAugment() if cfg.augment and "image" in train.x and (reads is None or "image" in reads) else None
+    loader = make_loader(train, cfg.batch_size, shuffle=True, augment=augment, seed=cfg.seed, sampler=sampler)
+    return net, opt, _scheduler(opt, cfg), sampler, loader, device
+
 def fit(model: nn.Module,     # maps a batch dict to (B, K) logits
         train: Cohort,        # preprocessed training part
         valid: Cohort,        # preprocessed validation part (early stopping, LR decay)
@@ -149,61 +220,30 @@ def fit(model: nn.Module,     # maps a batch dict to (B, K) logits
     cfg = cfg or TrainConfig()
     if len(train) == 0 or len(valid) == 0: raise ValueError(f"fit needs non-empty train and valid parts, got {len(train)} and {len(valid)} patients")
     set_seed(cfg.seed)
-    device = get_device(cfg.device)
-    model = model.to(device)
-    if cfg.channels_last and device.type == "cuda": model = model.to(memory_format=torch.channels_last)
-    net = nn.parallel.DistributedDataParallel(model, find_unused_parameters=True) if is_distributed() else model
-    opt = torch.optim.Adam(net.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
-    sched = _scheduler(opt, cfg)
-    sampler = torch.utils.data.DistributedSampler(train, num_replicas=world_size(), rank=rank(), shuffle=True, seed=cfg.seed) if is_distributed() else None
-    reads = getattr(_unwrap(model), "modalities", None)               # fusion models say what they read
-    augment = ImageAugment() if cfg.augment and "image" in train.x and (reads is None or "image" in reads) else None
-    loader = make_loader(train, cfg.batch_size, shuffle=True, augment=augment, seed=cfg.seed, sampler=sampler)
-    sign = 1 if _MONITORS[cfg.monitor] == "min" else -1
-    best, best_epoch, best_state, bad_epochs, rows = math.inf, 0, None, 0, []
-    amp = cfg.amp and device.type == "cuda"
-    show = cfg.progress and rank() == 0
+    net, opt, sched, sampler, loader, device = _training_setup(model, train, cfg)
+    stopping, best_state, rows = EarlyStopping(_MONITORS[cfg.monitor], cfg.patience), None, []
+    cuda = device.type == "cuda"
     t_start = time.perf_counter()
-    bar = tqdm(range(1, cfg.epochs + 1), desc="epochs", disable=not show, leave=False)
+    bar = tqdm(range(1, cfg.epochs + 1), desc="epochs", disable=not (cfg.progress and rank() == 0), leave=False)
     for epoch in bar:
         if sampler is not None: sampler.set_epoch(epoch)
-        net.train(); t0 = time.perf_counter()
-        loss_sum = torch.zeros((), device=device); correct = torch.zeros((), device=device); seen = 0
-        for b in loader:
-            b = to_device(b, device)
-            if cfg.channels_last and device.type == "cuda" and "image" in b: b["image"] = b["image"].contiguous(memory_format=torch.channels_last)
-            with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=amp):
-                logits = net(b)
-                loss = F.cross_entropy(logits.float(), b["label"])
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            n = len(b["label"]); seen += n
-            loss_sum += loss.detach() * n
-            correct += (logits.detach().argmax(1) == b["label"]).sum()
-        if is_distributed():
-            t = torch.stack([loss_sum, correct, torch.tensor(float(seen), device=device)]); dist.all_reduce(t)
-            loss_sum, correct, seen = t[0], t[1], int(t[2].item())
-        train_s = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        stats = train_epoch(net, loader, opt, device, amp=cfg.amp and cuda, channels_last=cfg.channels_last and cuda)
         sync_buffers(net)                                              # every rank evaluates the same BatchNorm statistics
         ev = evaluate(net, valid, cfg.eval_batch_size, device)
         lr = opt.param_groups[0]["lr"]
-        rows.append({"epoch": epoch, "train_loss": loss_sum.item() / seen, "train_acc": correct.item() / seen,
+        rows.append({"epoch": epoch, "train_loss": stats["loss"], "train_acc": stats["acc"],
                      "val_loss": ev["loss"], "val_acc": ev["acc"], "val_f1": ev["f1"], "lr": lr,
-                     "seconds": time.perf_counter() - t0, "train_seconds": train_s, "train_samples_per_s": seen / train_s})
+                     "seconds": time.perf_counter() - t0, "train_seconds": stats["seconds"],
+                     "train_samples_per_s": stats["seen"] / stats["seconds"]})
         if isinstance(sched, torch.optim.lr_scheduler.ReduceLROnPlateau): sched.step(ev["loss"])
         elif sched is not None: sched.step()
-        score = sign * rows[-1][cfg.monitor]
-        if score < best - 1e-6 * abs(best) if math.isfinite(best) else True:
-            best, best_epoch, bad_epochs = score, epoch, 0
-            best_state = copy.deepcopy(_unwrap(net).state_dict())
-        else:
-            bad_epochs += 1
+        if stopping.update(rows[-1][cfg.monitor], epoch): best_state = copy.deepcopy(_unwrap(net).state_dict())
         bar.set_postfix(val_loss=f"{ev['loss']:.3f}", val_acc=f"{ev['acc']:.3f}", lr=f"{lr:.1e}")
-        if cfg.patience is not None and bad_epochs >= cfg.patience: break
+        if stopping.should_stop: break
     bar.close()
     if cfg.keep == "best": _unwrap(net).load_state_dict(best_state)   # the same epoch on every rank: the score is gathered
-    return FitResult(model=_unwrap(net), history=pd.DataFrame(rows), best_epoch=best_epoch,
+    return FitResult(model=_unwrap(net), history=pd.DataFrame(rows), best_epoch=stopping.best_epoch,
                      stopped_early=len(rows) < cfg.epochs, seconds=time.perf_counter() - t_start,
                      train_seconds=float(sum(r["train_seconds"] for r in rows)))
 

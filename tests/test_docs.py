@@ -67,8 +67,8 @@ def test_lessons_are_executed_with_directives_stripped(site):
         html = (DOCS / "nbs" / f"{stem}.html").read_text()
         assert html.count('class="cell_output') >= 1, f"{stem}: no output on the page: the notebook was not executed"
         assert "#| export" not in html and "#| hide" not in html and "default_exp" not in html, stem
-    synth = Page(DOCS / "nbs" / "01_synthetic.html")
-    assert any(s.startswith("../_images/") for s in synth.imgs), "01_synthetic shows no plot"
+    synth = Page(DOCS / "nbs" / "02_synthetic.html")
+    assert any(s.startswith("../_images/") for s in synth.imgs), "02_synthetic shows no plot"
     cli = (DOCS / "nbs" / "35_cli.html").read_text()
     assert "from fastcore.test import" not in cli                 # a `#| hide` cell runs but is not shown
 
@@ -94,7 +94,7 @@ def test_nothing_is_fetched_from_the_internet(site):
     assert not bad, bad[:10]
     css = [(p.relative_to(DOCS), m) for p in DOCS.rglob("*.css") for m in re.findall(r"(?:url\(|@import)\s*['\"]?((?:https?:)?//[^'\")]+)", p.read_text(errors="ignore"))]
     assert not css, css[:10]
-    math = (DOCS / "nbs" / "01_synthetic.html").read_text()      # a page with formulas loads the local MathJax
+    math = (DOCS / "nbs" / "02_synthetic.html").read_text()      # a page with formulas loads the local MathJax
     assert "_static/mathjax/MathJax.js" in math and (DOCS / "_static" / "mathjax" / "MathJax.js").exists()
 
 def test_no_internal_link_is_broken(site):
@@ -126,7 +126,7 @@ def browser():
 @pytest.mark.parametrize("page, needles, shot", [
     ("index.html", ["Two commands", "Table I", "Figure 4"], "site_home.png"),
     ("nbs/40_table1.html", ["Table I"], "site_table1.png"),
-    ("nbs/01_synthetic.html", ["oracle"], "site_01_synthetic.png"),
+    ("nbs/02_synthetic.html", ["oracle"], "site_02_synthetic.png"),
 ])
 def test_page_renders_in_chromium(site, browser, page, needles, shot):
     url = (DOCS / page).resolve().as_uri()
@@ -138,7 +138,7 @@ def test_page_renders_in_chromium(site, browser, page, needles, shot):
     imgs = browser.eval(IMAGES_JS)
     assert not [i for i in imgs if i["w"] == 0], f"{page}: images that did not load: {[i['src'] for i in imgs if i['w'] == 0]}"
     if page == "index.html": assert any("fig4_ablation" in i["src"] for i in imgs), imgs
-    if page == "nbs/01_synthetic.html":               # the formulas are typeset by the local MathJax
+    if page == "nbs/02_synthetic.html":               # the formulas are typeset by the local MathJax
         assert browser.wait_for("document.querySelectorAll('.MathJax, .MathJax_Display, .MathJax_CHTML').length", timeout=60) > 0
     left = [u for u in browser.requests() if not u.startswith(("file:", "data:", "about:", "blob:"))]
     assert not left, f"{page} asked the network for {left[:5]}"

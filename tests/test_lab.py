@@ -1,5 +1,5 @@
 """JupyterLab as a student meets it: `make lab` starts the server (as root too) and prints its URL; headless Chromium
-opens 01_synthetic in the Lab UI, picks the kernel in the dialog as a student would, runs all cells from the Run menu's
+opens 02_synthetic in the Lab UI, picks the kernel in the dialog as a student would, runs all cells from the Run menu's
 command, and the test checks that every code cell ran without error in a kernel of this project's environment.
 
 The notebook is a copy in runs/lab/ (git-ignored): running it in the Lab must not write outputs into nbs/.
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "runs" / "screenshots"
 LAB_DIR = ROOT / "runs" / "lab"
-NOTEBOOK = "01_synthetic.ipynb"
+NOTEBOOK = "02_synthetic.ipynb"
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -21,7 +21,7 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def lab():
-    "`make lab` on runs/lab/ (a copy of nbs/01_synthetic.ipynb): yields (base url, token, the lines it printed)."
+    "`make lab` on runs/lab/ (a copy of nbs/02_synthetic.ipynb): yields (base url, token, the lines it printed)."
     LAB_DIR.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "nbs" / NOTEBOOK, LAB_DIR / NOTEBOOK)
     port, token = free_port(), secrets.token_hex(16)
@@ -86,7 +86,7 @@ ENV_JS = """new Promise((resolve, reject) => {
   f.done.then(() => resolve(text), reject);
 })""".replace("PANEL", PANEL)
 
-def test_student_runs_01_synthetic_in_the_lab(lab):
+def test_student_runs_02_synthetic_in_the_lab(lab):
     from _chromium import find_chromium, Chromium
     exe = find_chromium()
     if exe is None: pytest.skip("chromium is not installed and we are not root: apt-get install chromium")
@@ -104,7 +104,7 @@ def test_student_runs_01_synthetic_in_the_lab(lab):
             if b.eval(f"(() => {{ const s = {STATE_JS}; return s && s.status === 'idle'; }})()"): break
             time.sleep(0.5)
         b.wait_for(f"(() => {{ const s = {STATE_JS}; return s && s.status === 'idle'; }})()", timeout=120)
-        b.screenshot(SHOTS / "lab_01_synthetic_opened.png")
+        b.screenshot(SHOTS / "lab_02_synthetic_opened.png")
         b.eval(f"(() => {{ window.jupyterapp.shell.activateById({PANEL}.id); return window.jupyterapp.commands.execute('notebook:run-all-cells'); }})()")
         t0 = time.time()
         while True:
@@ -126,7 +126,7 @@ def test_student_runs_01_synthetic_in_the_lab(lab):
         b.eval(f"(() => {{ const nb = {PANEL}.content; nb.activeCellIndex = {idx}; "
                f"return nb.scrollToItem({idx}, 'start'); }})()", await_promise=True)
         b.wait_for("Array.from(document.querySelectorAll('.jp-OutputArea-output img')).some(i => i.complete && i.naturalWidth > 0)", timeout=60)
-        assert b.screenshot(SHOTS / "lab_01_synthetic_ran.png").stat().st_size > 10_000
+        assert b.screenshot(SHOTS / "lab_02_synthetic_ran.png").stat().st_size > 10_000
     finally:
         b.close()
     assert (ROOT / "nbs" / NOTEBOOK).read_bytes() == before     # the tracked notebook is untouched

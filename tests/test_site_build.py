@@ -39,6 +39,6 @@ def test_a_failed_build_names_the_notebook_and_the_cell():
     log = ("nbclient.exceptions.CellExecutionError: An error occurred while executing the following cell:\n"
            "    ------------------\n    x = 1 / 0\n    ------------------\n\n"
            "    \x1b[31mZeroDivisionError\x1b[39m: division by zero\n"
-           "    myst_nb.core.execute.base.ExecutionError: /w/_proc/site/nbs/02_data.ipynb\n")
+           "    myst_nb.core.execute.base.ExecutionError: /w/_proc/site/nbs/01_data.ipynb\n")
     msg = build.failed_cell(log)
-    assert "02_data.ipynb" in msg and "x = 1 / 0" in msg and "ZeroDivisionError: division by zero" in msg, msg
+    assert "01_data.ipynb" in msg and "x = 1 / 0" in msg and "ZeroDivisionError: division by zero" in msg, msg
