@@ -16,8 +16,8 @@ from .synthetic import SyntheticConfig
 from .experiments import PAPER_TABLE1, TABLE1_ROWS, ablation_models, get_profile, table1_models
 
 # %% auto #0
-__all__ = ['MEASURED', 'ENCODER_CHOICES', 'TRAINING_CHOICES', 'DATA_CHOICES', 'OPEN_CHOICES', 'code_defaults', 'Measured',
-           'choice_facts', 'OpenChoice', 'open_choices_table']
+__all__ = ['MEASURED', 'IMAGE_ENCODER_CHOICES', 'SEQUENCE_ENCODER_CHOICES', 'TRAINING_CHOICES', 'DATA_CHOICES', 'OPEN_CHOICES',
+           'code_defaults', 'Measured', 'choice_facts', 'OpenChoice', 'open_choices_table']
 
 # %% ../nbs/33_open_choices.ipynb #77fdc461
 def code_defaults(f) -> dict:
@@ -97,113 +97,174 @@ class OpenChoice:
         return (self.group, self.choice, *(t.format(**facts) for t in (self.paper, self.chosen, self.why)))
 
 # %% ../nbs/33_open_choices.ipynb #4a0348a3
-ENCODER_CHOICES = [
+IMAGE_ENCODER_CHOICES = [
     OpenChoice("encoders", "CNN widths and depth",
                "not given: 'multiple sequential superposition of convolution - pooling modules' (III.A)",
                "{cnn_stages} stages of {cnn_channels} channels, {cnn[convs_per_block]} conv block(s) each",
-               "Chosen on validation accuracy ({paper.n_patients:,} patients, split seeds 0 and 1): wider stages (32-64-128) and two "
-               "convolutions per stage did no better than three single-convolution stages, and cost {m[cnn_wide_cost]} more per step."),
-    OpenChoice("encoders", "CNN stem and downsampling", "not given (eq. 1-2 define the output size of a strided, padded convolution)",
-               "space to depth {cnn[stem]}x{cnn[stem]}, then 3x3 convolutions that halve the side by {cnn[downsample]!r}",
-               "A grey one-channel convolution at full resolution is the slowest layer on a CPU; folding 2x2 pixels into 4 channels "
-               "loses nothing and keeps the step cheap. Full-resolution stems with max pooling cost {m[cnn_stem_cost]} more per step on 2 cores."),
-    OpenChoice("encoders", "CNN global pooling", "'pooling layer ... dimensionality reduction' (III.A); the final pooling is not given",
-               "{cnn[pool]!r}", "Average + maximum, concatenated: a nodule covers a few pixels and an average over the last map dilutes it. "
-               "Validation accuracy {m[cnn_avgmax_val]} (seeds 0 / 1) against {m[cnn_avg_val]} with the average alone, for "
-               "{m[cnn_avgmax_params]} parameters and no measurable time."),
-    OpenChoice("encoders", "ViT patch count", "'divide the image into 9 equally large regions' (III.C, Fig. 3)", "{vit_patches}",
-               "{vit_tokens} patches of {vit[patch_size]}x{vit[patch_size]} pixels: the paper's 3x3 grid (grid=3, {grid3_patch}-pixel "
-               "patches, padded) stays one option away; a finer 8x8 grid (64 tokens) costs {m[vit_fine_cost]} per step. The 3x3 grid is "
-               "kept as an option because it is the paper's figure, not its measured best."),
-    OpenChoice("encoders", "ViT width, depth, heads, MLP", "not given",
+               "Chosen on validation accuracy ({paper.n_patients:,} patients, split seeds 0 and 1): wider stages "
+               "(32-64-128) and two convolutions per stage did no better than three single-convolution stages, and "
+               "cost {m[cnn_wide_cost]} more per step."),
+    OpenChoice("encoders", "CNN stem and downsampling",
+               "not given (eq. 1-2 define the output size of a strided, padded convolution)",
+               "space to depth {cnn[stem]}x{cnn[stem]}, then 3x3 convolutions that halve the side by "
+               "{cnn[downsample]!r}",
+               "A grey one-channel convolution at full resolution is the slowest layer on a CPU; folding 2x2 pixels "
+               "into 4 channels loses nothing and keeps the step cheap. Full-resolution stems with max pooling cost "
+               "{m[cnn_stem_cost]} more per step on 2 cores."),
+    OpenChoice("encoders", "CNN global pooling",
+               "'pooling layer ... dimensionality reduction' (III.A); the final pooling is not given",
+               "{cnn[pool]!r}",
+               "Average + maximum, concatenated: a nodule covers a few pixels and an average over the last map "
+               "dilutes it. Validation accuracy {m[cnn_avgmax_val]} (seeds 0 / 1) against {m[cnn_avg_val]} with the "
+               "average alone, for {m[cnn_avgmax_params]} parameters and no measurable time."),
+    OpenChoice("encoders", "ViT patch count",
+               "'divide the image into 9 equally large regions' (III.C, Fig. 3)",
+               "{vit_patches}",
+               "{vit_tokens} patches of {vit[patch_size]}x{vit[patch_size]} pixels: the paper's 3x3 grid (grid=3, "
+               "{grid3_patch}-pixel patches, padded) stays one option away; a finer 8x8 grid (64 tokens) costs "
+               "{m[vit_fine_cost]} per step. The 3x3 grid is kept as an option because it is the paper's figure, not "
+               "its measured best."),
+    OpenChoice("encoders", "ViT width, depth, heads, MLP",
+               "not given",
                "width {vit[hidden_dim]}, {vit[num_layers]} blocks, {vit[num_heads]} heads, MLP {vit_mlp}",
-               "Small enough to train Table I's and Figure 4's {n_models} models on {paper.seeds} seeds each, on 2 CPU cores in the paper "
-               "profile; attention over a few tokens needs little width."),
-    OpenChoice("encoders", "ViT token pooling", "not given (the class token is the ViT convention)", "{vit[pool]!r}",
-               "Class token: the mean of the patch tokens scored lower on validation ({m[vit_mean_val]} against {m[vit_cls_val]}, seed 0)."),
-    OpenChoice("encoders", "RNN cell", "'RNN' (III.B, Fig. 2), kind not given", "{rnn[cell]!r}",
-               "LSTM: on the CPU its step uses a fused kernel and is {m[lstm_speedup]} faster than a GRU of the same size. A "
-               "bidirectional GRU of 128 units scored best on validation ({m[bigru_val]}, seeds 0 / 1, against {m[lstm_val]}) but costs "
-               "{m[bigru_cost]} per step; it is an option, not the default."),
-    OpenChoice("encoders", "RNN bidirectionality", "not given", "{rnn[bidirectional]}",
-               "One-way by default (cost). Bidirectional is an option, implemented as a second causal RNN over each note reversed in "
-               "place (exact, without packing, which was several times slower on the CPU); a bidirectional LSTM of 64 did not beat the "
-               "one-way LSTM on validation."),
-    OpenChoice("encoders", "RNN width and embedding size", "'word embedding' (V.B), sizes not given",
+               "Small enough to train Table I's and Figure 4's {n_models} models on {paper.seeds} seeds each, on 2 "
+               "CPU cores in the paper profile; attention over a few tokens needs little width."),
+    OpenChoice("encoders", "ViT token pooling",
+               "not given (the class token is the ViT convention)",
+               "{vit[pool]!r}",
+               "Class token: the mean of the patch tokens scored lower on validation ({m[vit_mean_val]} against "
+               "{m[vit_cls_val]}, seed 0)."),
+]
+
+# %% ../nbs/33_open_choices.ipynb #3b950131
+SEQUENCE_ENCODER_CHOICES = [
+    OpenChoice("encoders", "RNN cell",
+               "'RNN' (III.B, Fig. 2), kind not given",
+               "{rnn[cell]!r}",
+               "LSTM: on the CPU its step uses a fused kernel and is {m[lstm_speedup]} faster than a GRU of the same "
+               "size. A bidirectional GRU of 128 units scored best on validation ({m[bigru_val]}, seeds 0 / 1, "
+               "against {m[lstm_val]}) but costs {m[bigru_cost]} per step; it is an option, not the default."),
+    OpenChoice("encoders", "RNN bidirectionality",
+               "not given",
+               "{rnn[bidirectional]}",
+               "One-way by default (cost). Bidirectional is an option, implemented as a second causal RNN over each "
+               "note reversed in place (exact, without packing, which was several times slower on the CPU); a "
+               "bidirectional LSTM of 64 did not beat the one-way LSTM on validation."),
+    OpenChoice("encoders", "RNN width and embedding size",
+               "'word embedding' (V.B), sizes not given",
                "embedding {rnn[embed_dim]}, hidden {rnn[hidden_dim]} per direction, {rnn[num_layers]} layer(s)",
-               "Embedding {rnn[embed_dim]}, {rnn[hidden_dim]} units: larger sizes learned more only with the GRU of 128 units both ways, "
-               "at {m[bigru_cost]} the cost per step."),
-    OpenChoice("encoders", "sequence pooling", "not given (an RNN's last state is the textbook reading)", "{rnn[pool]!r}",
-               "Max over the valid steps: findings sit anywhere in a note; the last state has to carry them all to the end, the max picks "
-               "each up where it occurs. Mean+max ('meanmax') is an option."),
-    OpenChoice("encoders", "FCN widths", "not in the paper's model (it fuses CNN, RNN and ViT); eq. 3-6 define a fully connected layer",
-               "hidden {fcn_hidden}, dropout {fcn[dropout]}", "The labs carry their own information, so mmdr gives them a branch; one "
-               "hidden layer already reaches the labs' ceiling on validation."),
-    OpenChoice("encoders", "feature size handed to fusion", "not given", "{model.feature_dim} per branch",
+               "Embedding {rnn[embed_dim]}, {rnn[hidden_dim]} units: larger sizes learned more only with the GRU of "
+               "128 units both ways, at {m[bigru_cost]} the cost per step."),
+    OpenChoice("encoders", "sequence pooling",
+               "not given (an RNN's last state is the textbook reading)",
+               "{rnn[pool]!r}",
+               "Max over the valid steps: findings sit anywhere in a note; the last state has to carry them all to "
+               "the end, the max picks each up where it occurs. Mean+max ('meanmax') is an option."),
+    OpenChoice("encoders", "FCN widths",
+               "not in the paper's model (it fuses CNN, RNN and ViT); eq. 3-6 define a fully connected layer",
+               "hidden {fcn_hidden}, dropout {fcn[dropout]}",
+               "The labs carry their own information, so mmdr gives them a branch; one hidden layer already reaches "
+               "the labs' ceiling on validation."),
+    OpenChoice("encoders", "feature size handed to fusion",
+               "not given",
+               "{model.feature_dim} per branch",
                "Equal sizes let every operator (attention, weighted sum, gated) run on the same branches."),
 ]
 
 # %% ../nbs/33_open_choices.ipynb #22dbb3dc
 TRAINING_CHOICES = [
-    OpenChoice("regularisation", "dropout", "not given",
-               "{model.dropout} before the classifier head; encoders: CNN {cnn[dropout]}, RNN {rnn[dropout]}, ViT {vit[dropout]}, "
-               "FCN {fcn[dropout]}",
-               "Early stopping on validation loss already guards against overfitting at these sizes. Probes on the fused model "
-               "(validation, split seeds 0-3, 15-epoch cosine recipe): head dropout 0.3 gave {m[head_dropout_val]} and modality dropout "
-               "0.2 gave {m[modality_dropout_val]}, against {m[default_dropout_val]} with the defaults."),
-    OpenChoice("regularisation", "weight decay", "not given (Adam is)", "{train.weight_decay}",
+    OpenChoice("regularisation", "dropout",
+               "not given",
+               "{model.dropout} before the classifier head; encoders: CNN {cnn[dropout]}, RNN {rnn[dropout]}, ViT "
+               "{vit[dropout]}, FCN {fcn[dropout]}",
+               "Early stopping on validation loss already guards against overfitting at these sizes. Probes on the "
+               "fused model (validation, split seeds 0-3, 15-epoch cosine recipe): head dropout 0.3 gave "
+               "{m[head_dropout_val]} and modality dropout 0.2 gave {m[modality_dropout_val]}, against "
+               "{m[default_dropout_val]} with the defaults."),
+    OpenChoice("regularisation", "weight decay",
+               "not given (Adam is)",
+               "{train.weight_decay}",
                "The paper names Adam, not AdamW; none is added."),
-    OpenChoice("regularisation", "image augmentation", "'rotation, flipping, scaling, etc.' (V.B), ranges not given",
+    OpenChoice("regularisation", "image augmentation",
+               "'rotation, flipping, scaling, etc.' (V.B), ranges not given",
                "rotation +/-{aug[degrees]} deg, scale {aug[scale]}, horizontal flip p={aug[hflip]}",
-               "Small ranges that keep the anatomy plausible; the left/right flip is harmless because findings sit in either lung."),
-    OpenChoice("training", "LR decay kind", "'a learning rate decay strategy' (V.B)",
+               "Small ranges that keep the anatomy plausible; the left/right flip is harmless because findings sit "
+               "in either lung."),
+    OpenChoice("training", "LR decay kind",
+               "'a learning rate decay strategy' (V.B)",
                "{train.lr_schedule!r}, factor {train.lr_factor}, patience {train.lr_patience}",
-               "Decay when validation loss stops improving: the strategy that needs no epoch budget known in advance, which suits early "
-               "stopping. A cosine decay over {short_epochs} epochs (half the time) cost the slow image branches validation accuracy "
-               "(CNN {m[cosine_cnn_val]}, ViT {m[cosine_vit_val]}; mean of split seeds 0-3, {paper.n_patients:,} patients) while the "
-               "fused model stayed level ({m[cosine_fused_val]})."),
-    OpenChoice("training", "early-stopping patience", "'no improvement ... after several iterations' (V.B)",
+               "Decay when validation loss stops improving: the strategy that needs no epoch budget known in "
+               "advance, which suits early stopping. A cosine decay over {short_epochs} epochs (half the time) cost "
+               "the slow image branches validation accuracy (CNN {m[cosine_cnn_val]}, ViT {m[cosine_vit_val]}; mean "
+               "of split seeds 0-3, {paper.n_patients:,} patients) while the fused model stayed level "
+               "({m[cosine_fused_val]})."),
+    OpenChoice("training", "early-stopping patience",
+               "'no improvement ... after several iterations' (V.B)",
                "{paper.patience} epochs (paper profile)",
-               "Several = {paper.patience}; patience 10 changed nothing in validation probes, and each extra epoch costs the profile's "
-               "time budget."),
-    OpenChoice("training", "epoch cap", "not given", "{paper.epochs} epochs (paper profile)",
-               "Early stopping ends the fused models well before the cap ({m[fused_epochs]}); the CNN and the ViT often run to it "
-               "({m[slow_epochs]} on average) and a {short_epochs}-epoch budget cost them validation accuracy (see LR decay kind)."),
-    OpenChoice("training", "early-stopping monitor", "'validation set performance'", "{train.monitor!r}, {train.keep} weights restored",
+               "Several = {paper.patience}; patience 10 changed nothing in validation probes, and each extra epoch "
+               "costs the profile's time budget."),
+    OpenChoice("training", "epoch cap",
+               "not given",
+               "{paper.epochs} epochs (paper profile)",
+               "Early stopping ends the fused models well before the cap ({m[fused_epochs]}); the CNN and the ViT "
+               "often run to it ({m[slow_epochs]} on average) and a {short_epochs}-epoch budget cost them validation "
+               "accuracy (see LR decay kind)."),
+    OpenChoice("training", "early-stopping monitor",
+               "'validation set performance'",
+               "{train.monitor!r}, {train.keep} weights restored",
                "Validation loss is smoother than accuracy on {valid_patients} patients, so stopping is less noisy."),
-    OpenChoice("training", "seeds and repeats", "one run, no intervals",
-               "{paper.seeds} seeds for Table I and Figure 4, {paper.beyond_seeds} for the beyond notebooks (paper profile); "
-               "t-interval over seeds", "A score without its seed-and-split variance cannot support a ranking."),
+    OpenChoice("training", "seeds and repeats",
+               "one run, no intervals",
+               "{paper.seeds} seeds for Table I and Figure 4, {paper.beyond_seeds} for the beyond notebooks (paper "
+               "profile); t-interval over seeds",
+               "A score without its seed-and-split variance cannot support a ranking."),
 ]
 
 # %% ../nbs/33_open_choices.ipynb #daf4f764
 DATA_CHOICES = [
-    OpenChoice("data", "image size", "not given (TCIA CT / ADNI MRI)", "{side}x{side}, one grey channel",
-               "The synthetic scans are drawn at this size; findings of 2-4 pixels stay visible and a CPU can train on them."),
-    OpenChoice("data", "text length", "'fill or truncate the text sequence' (V.B), length not given", "{syn.text_len} tokens",
-               "Longer than nearly every synthetic note, so truncation rarely drops a finding; batches are cut at their longest note anyway."),
-    OpenChoice("data", "vocabulary", "'word embedding technique' (V.B)",
+    OpenChoice("data", "image size",
+               "not given (TCIA CT / ADNI MRI)",
+               "{side}x{side}, one grey channel",
+               "The synthetic scans are drawn at this size; findings of 2-4 pixels stay visible and a CPU can train "
+               "on them."),
+    OpenChoice("data", "text length",
+               "'fill or truncate the text sequence' (V.B), length not given",
+               "{syn.text_len} tokens",
+               "Longer than nearly every synthetic note, so truncation rarely drops a finding; batches are cut at "
+               "their longest note anyway."),
+    OpenChoice("data", "vocabulary",
+               "'word embedding technique' (V.B)",
                "word-level ids of the words seen at least {min_count} time(s) in the training notes (others -> <unk>)",
                "Fitted on the training part, like every other preprocessing statistic."),
-    OpenChoice("data", "split", "random 70/15/15 (V.A)", "{split}, by patient, stratified by class, one split per seed",
+    OpenChoice("data", "split",
+               "random 70/15/15 (V.A)",
+               "{split}, by patient, stratified by class, one split per seed",
                "Stratification keeps the rare class in every part; a patient never appears in two parts."),
-    OpenChoice("data", "missing modalities", "not discussed",
-               "a per-modality mask; absent branches contribute nothing; modality dropout {model.modality_dropout} in training",
+    OpenChoice("data", "missing modalities",
+               "not discussed",
+               "a per-modality mask; absent branches contribute nothing; modality dropout {model.modality_dropout} in "
+               "training",
                "Real cohorts miss scans, notes and labs; a model must not crash or read padding as data."),
     OpenChoice("fusion", "fusion operator",
-               "'attention mechanism or direct splicing' (IV), 'attention-mechanism fusion or weighted summation' (V.B)",
+               "'attention mechanism or direct splicing' (IV), 'attention-mechanism fusion or weighted summation' "
+               "(V.B)",
                "{model.fusion} fusion, {model.operator!r}",
-               "Concatenation ('direct splicing') is the simplest operator the paper names; attention and weighted sum are options, "
-               "compared in 42_fusion_strategies."),
-    OpenChoice("fusion", "branches of 'Our' model", "CNN, RNN and ViT (IV)", "{branches}",
+               "Concatenation ('direct splicing') is the simplest operator the paper names; attention and weighted "
+               "sum are options, compared in 42_fusion_strategies."),
+    OpenChoice("fusion", "branches of 'Our' model",
+               "CNN, RNN and ViT (IV)",
+               "{branches}",
                "The FCN reads the labs, which the paper mentions as data (MIMIC indicators) but not as a branch."),
     OpenChoice("evaluation", "F1 / precision / recall averaging",
                "not given; F1 {ours.f1} cannot be the harmonic mean of P {ours.precision} and R {ours.recall}",
-               "{average} average over classes", "The only common averaging that can give F1 below both P and R; reported as such."),
-    OpenChoice("evaluation", "'Transformer' row of Table I", "a single-modality Transformer, input not stated",
-               "{transformer} on the {transformer_reads}", "Section III.C describes only the Vision Transformer."),
+               "{average} average over classes",
+               "The only common averaging that can give F1 below both P and R; reported as such."),
+    OpenChoice("evaluation", "'Transformer' row of Table I",
+               "a single-modality Transformer, input not stated",
+               "{transformer} on the {transformer_reads}",
+               "Section III.C describes only the Vision Transformer."),
 ]
-OPEN_CHOICES = ENCODER_CHOICES + TRAINING_CHOICES + DATA_CHOICES
+OPEN_CHOICES = IMAGE_ENCODER_CHOICES + SEQUENCE_ENCODER_CHOICES + TRAINING_CHOICES + DATA_CHOICES
 
 # %% ../nbs/33_open_choices.ipynb #35cc0548
 def open_choices_table(varied: dict | None = None  # {choice: [values]} a sensitivity run varied; None: no such column

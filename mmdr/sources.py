@@ -63,6 +63,7 @@ _ALWAYS_RAISE = {r for r, v in REASONS.items() if v[1] == "always raise"}
 _INFO = {r for r, v in REASONS.items() if v[1] == "exclude"}
 EXCLUSION_COLUMNS = ["table", "row", "patient_id", "file", "reason", "action", "detail"]
 
+# %% ../nbs/03_sources.ipynb #03854a22
 class SourceError(ValueError):
     "A bad input the builder refuses; the message names the reason, table, row, patient and file."
     def __init__(self, reason: str, message: str, *, table=None, row=None, patient_id=None, file=None):
@@ -197,6 +198,7 @@ class Tokenizer(Config):
         low = (lambda w: w) if self.lower else str.lower
         return [(num or w) if w[0].isdigit() else w for w in _WORD.findall(t) if w[0].isdigit() or low(w) not in stop]
 
+# %% ../nbs/03_sources.ipynb #bc2bf30e
 class Vocab:
     "Word <-> id map with 0 = <pad> and 1 = <unk>; fit it on the training part's notes only."
     def __init__(self, itos,                           # id -> word, starting with '<pad>', '<unk>'
@@ -274,6 +276,7 @@ def image_format(path) -> str:
     raise _file_error("unsupported_format", p, f"cannot tell the image format from the name; supported: "
                       f"{sorted(_FORMATS)} (or a DICOM without suffix)")
 
+# %% ../nbs/03_sources.ipynb #d4b28faa
 def _reduce_volume(a, nifti_slice, path, what):
     "A 2-D image from a 3-D volume along its last axis."
     if isinstance(nifti_slice, (int, np.integer)) and not isinstance(nifti_slice, bool):
@@ -310,6 +313,7 @@ def _first(v):
     "The first value of a DICOM multi-valued element (or the value itself), as a float."
     return float(v[0]) if isinstance(v, (list, tuple)) or type(v).__name__ == "MultiValue" else float(v)
 
+# %% ../nbs/03_sources.ipynb #6959e34e
 def _read_dicom(path, window, nifti_slice):
     pydicom = _require("pydicom", "dicom", "DICOM files")
     try:
@@ -356,6 +360,7 @@ def _read_nifti(path, window, nifti_slice):
     elif window == "dicom": raise ValueError(f"window='dicom' needs a DICOM file, {path} is NIfTI")
     return _apply_window(a, window, path)
 
+# %% ../nbs/03_sources.ipynb #d4a04f15
 def _read_bitmap(path, window):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)       # torchvision 0.29 announces a move to torchcodec
@@ -422,6 +427,7 @@ class ImageCache:
         return len(files)
     def __repr__(self): return f"ImageCache({self.root}, hits={self.hits}, misses={self.misses})"
 
+# %% ../nbs/03_sources.ipynb #853d1487
 _CACHES = {}
 def image_cache(root: str | Path | None = None) -> ImageCache:
     "The shared `ImageCache` for `root` (default: paths().cache / 'images'), so its hit counts accumulate."
@@ -510,6 +516,7 @@ def _to_dates(st: pd.Series, missing) -> pd.Series:
             except (ValueError, TypeError): pass
     return dt
 
+# %% ../nbs/03_sources.ipynb #e47355aa
 def _parse_time(s: pd.Series):
     "(float sort key, bad mask, kind, naive UTC datetimes|None): numbers as they are, dates as UTC nanoseconds."
     if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
@@ -615,6 +622,7 @@ def read_patients(patients: pd.DataFrame,           # one row per patient: id, l
         pt, labels = pt[~unk], labels[~unk]
     return PatientIndex(pt, labels.tolist(), class_names, input_ids)
 
+# %% ../nbs/03_sources.ipynb #cf4ea9ca
 def _attach(df: pd.DataFrame, table: str, id_col: str, index: PatientIndex, issues: _Issues) -> pd.DataFrame:
     "The rows of a long table that belong to the cohort's patients, with '_pid', '_row', '_order' and '_pos'."
     df = df.assign(_pid=_norm_keys(df[id_col]), _row=df.index, _order=np.arange(len(df)))
@@ -864,7 +872,8 @@ class TextOptions(Config):
     tokenizer: object = None                  # a Tokenizer; None: the default one (or the vocabulary's own)
     def __post_init__(self):
         _check_int("text_len", self.text_len, 1); _check_int("min_freq", self.min_freq, 1)
-        if self.truncate not in ("head", "tail"): raise ValueError(f"truncate must be 'head' or 'tail', got {self.truncate!r}")
+        if self.truncate not in ("head", "tail"):
+            raise ValueError(f"truncate must be 'head' or 'tail', got {self.truncate!r}")
 
 @dataclass
 class ImageOptions(Config):
@@ -886,7 +895,8 @@ def frame_options(columns: FrameColumns | None = None, series: SeriesOptions | N
     given, owner = dict(columns=columns, series=series, text=text, image=image), {}
     for g, cls in FRAME_OPTIONS.items(): owner.update({f.name: g for f in fields(cls)})
     unknown = sorted(set(options) - set(owner))
-    if unknown: raise TypeError(f"unknown option(s) {unknown}; valid options are {sorted(owner)} or the groups {list(FRAME_OPTIONS)}")
+    if unknown:
+        raise TypeError(f"unknown option(s) {unknown}; valid options are {sorted(owner)} or the groups {list(FRAME_OPTIONS)}")
     out = {}
     for g, cls in FRAME_OPTIONS.items():
         base = cls() if given[g] is None else given[g]
@@ -984,15 +994,14 @@ def cohort_from_frames(patients: pd.DataFrame,                   # one row per p
                        image: ImageOptions | None = None,        # how images are read
                        on_error: str | dict = "raise",           # "raise", "exclude" or {reason: "raise"|"exclude"}
                        table_names: dict | None = None,          # names used in messages (default: argument names)
-                       **options,                                # a group's field by name (series_len=4, ...), see frame_options
+                       **options,                                # a group's field by name (series_len=4, ...)
                       ) -> Cohort:
     "Build a `Cohort` from a patients table and optional long tables of measurements, notes and images."
     o = frame_options(columns, series, text, image, **options)
     col, ser, txt, img = o["columns"], o["series"], o["text"], o["image"]
     vocab, tokenizer = _vocab_and_tokenizer(txt.vocab, txt.tokenizer)
     issues = _Issues(resolve_on_error(on_error))
-    tn = {"patients": "patients", "measurements": "measurements", "notes": "notes", "images": "images",
-          **(table_names or {})}
+    tn = {t: t for t in ("patients", "measurements", "notes", "images")} | (table_names or {})
     index = read_patients(patients, col.id_col, col.label_col, class_names, issues, tn["patients"])
     if feature_cols is None: feature_cols = [c for c in patients.columns if c not in (col.id_col, col.label_col)]
     tab, feature_names, categorical = static_features(index, feature_cols, categorical_cols, issues, tn["patients"])
@@ -1007,7 +1016,8 @@ def cohort_from_frames(patients: pd.DataFrame,                   # one row per p
         if not series_names: omitted["series"] = "no valid measurement row"
     _add_tabular(x, mask, tab)
     if notes is not None:
-        texts, tokens = note_tokens(notes, index, tokenizer, col.id_col, col.text_col, col.time_col, issues, tn["notes"])
+        texts, tokens = note_tokens(notes, index, tokenizer, col.id_col, col.text_col, col.time_col, issues,
+                                    tn["notes"])
         if not any(tokens): omitted["text"] = "no valid note"
         else:
             if vocab is None: more["vocab_fitted_on"] = VOCAB_NOTE
@@ -1019,9 +1029,11 @@ def cohort_from_frames(patients: pd.DataFrame,                   # one row per p
         else: omitted["image"] = "no readable image"
     meta = _frames_meta(x, on_error, omitted, categorical,
                         text={"text_len": txt.text_len, "truncate": txt.truncate, "tokenizer": tokenizer.to_dict()},
-                        series={k: getattr(ser, k) for k in ("series_len", "series_bin", "series_fill", "series_fill_values")},
-                        image={"image_size": img.image_size, "window": list(img.window) if isinstance(img.window, (tuple, list))
-                               else img.window, "nifti_slice": img.nifti_slice},
+                        series={k: getattr(ser, k)
+                                for k in ("series_len", "series_bin", "series_fill", "series_fill_values")},
+                        image={"image_size": img.image_size,
+                               "window": list(img.window) if isinstance(img.window, (tuple, list)) else img.window,
+                               "nifti_slice": img.nifti_slice},
                         _patients_table=tn["patients"], **more)
     return _assemble(index, x, mask, lengths, issues, len(patients), meta,
                      vocab=vocab.itos if "text" in x else None, feature_names=feature_names if "tabular" in x else None,
@@ -1086,6 +1098,7 @@ MEASUREMENT_SETTINGS = {   # keys of the [measurements] table
 }
 _LISTS_OF_STR = ("class_names", "categorical_cols", "feature_cols")
 
+# %% ../nbs/03_sources.ipynb #399aaf40
 def _bad_config(path: Path, message: str) -> SourceError:
     return SourceError("bad_config", f"{path.name}: {message} (the settings are described in 03_sources, 'A manifest CSV')",
                        table=path.name, file=str(path))
@@ -1121,7 +1134,6 @@ def read_manifest_settings(manifest: str | Path) -> dict:
     _check_settings(raw.get("measurements", {}), MEASUREMENT_SETTINGS, path, "measurements.")
     return raw
 
-
 # %% ../nbs/03_sources.ipynb #ed8763b2
 def _read_measurements(manifest: Path, settings: dict, sep: str, id_col: str) -> tuple:
     "(the measurements table or None, its file, the cohort_from_frames arguments its settings give)."
@@ -1147,6 +1159,28 @@ def _read_measurements(manifest: Path, settings: dict, sep: str, id_col: str) ->
           **{k: m[k] for k in ("series_len", "series_bin", "series_fill", "series_fill_values") if k in m}}
     return df, file, kw
 
+def _manifest_columns(df: pd.DataFrame, path: Path, conf: dict, id_col, label_col, image_col, text_col,
+                      feature_cols) -> tuple:
+    "(image column, note column, feature columns, the id/label/image/note columns) of a manifest, each checked."
+    name = path.name
+    def pick(given, options, arg):
+        if given is not None:
+            _require_columns(df, name, {arg: given}); return given
+        return next((c for c in options if c in df.columns), None)
+    _require_columns(df, name, {"id_col": id_col, "label_col": label_col})
+    image_col = pick(image_col, ("image_path", "image", "path"), "image_col")
+    text_col = pick(text_col, ("note", "text", "notes", "report"), "text_col")
+    used = {id_col, label_col, image_col, text_col}
+    if feature_cols is None: feature_cols = [c for c in df.columns if c not in used]
+    for c in conf.get("categorical_cols", []):
+        if c in df.columns and c not in feature_cols:
+            what = ("the " + ("image" if c == image_col else "note" if c == text_col else "id or label") + " column"
+                    if c in used else "not in feature_cols")
+            raise _bad_config(path.with_suffix(".toml"),
+                              f"categorical_cols names {c!r}, which is not a feature column ({what})")
+    return image_col, text_col, feature_cols, used
+
+# %% ../nbs/03_sources.ipynb #59a98ad9
 def cohort_from_manifest(path: str | Path,             # a CSV with one row per patient
                          *,
                          id_col: str | None = None,     # None: the sidecar's, else 'patient_id'
@@ -1169,19 +1203,8 @@ def cohort_from_manifest(path: str | Path,             # a CSV with one row per 
     df = pd.read_csv(path, sep=sep, dtype=str)
     df.index = df.index + 2                                      # line numbers: header is line 1
     name = path.name
-    def pick(given, options, arg):
-        if given is not None:
-            _require_columns(df, name, {arg: given}); return given
-        return next((c for c in options if c in df.columns), None)
-    _require_columns(df, name, {"id_col": id_col, "label_col": label_col})
-    image_col = pick(image_col, ("image_path", "image", "path"), "image_col")
-    text_col = pick(text_col, ("note", "text", "notes", "report"), "text_col")
-    used = {id_col, label_col, image_col, text_col}
-    if feature_cols is None: feature_cols = [c for c in df.columns if c not in used]
-    for c in conf.get("categorical_cols", []):
-        if c in df.columns and c not in feature_cols:
-            raise _bad_config(path.with_suffix(".toml"), f"categorical_cols names {c!r}, which is not a feature column "
-                              f"({'the ' + ('image' if c == image_col else 'note' if c == text_col else 'id or label') + ' column' if c in used else 'not in feature_cols'})")
+    image_col, text_col, feature_cols, used = _manifest_columns(df, path, conf, id_col, label_col, image_col, text_col,
+                                                                feature_cols)
     patients = df[[id_col, label_col, *feature_cols]]
     images = notes = None
     if image_col is not None:
@@ -1209,7 +1232,6 @@ def cohort_from_manifest(path: str | Path,             # a CSV with one row per 
                                "measurement_rows": 0 if measurements is None else len(measurements),
                                "unused_columns": [c for c in df.columns if c not in used | set(feature_cols)]}   # feature_cols left them out
     return cohort
-
 
 # %% ../nbs/03_sources.ipynb #bfef77f3
 def _read_mimic(src, needed, optional, patient_ids, patient_key, chunksize, table):
@@ -1253,6 +1275,7 @@ def read_noteevents(src,                               # path (or buffer) of NOT
     out.attrs["dropped"] = dropped
     return out
 
+# %% ../nbs/03_sources.ipynb #c717e7b6
 def read_labevents(src,                                # path (or buffer) of LABEVENTS.csv(.gz)
                    d_labitems=None,                    # D_LABITEMS path/buffer or DataFrame (ITEMID, LABEL)
                    *,
