@@ -17,7 +17,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import log_loss
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
-from .data import Cohort, split_cohort
+from .data import Cohort
 
 # %% auto #0
 __all__ = ['BASELINE_MODELS', 'BaselineFeatures', 'fit_baseline', 'best_baseline']

@@ -6,7 +6,7 @@
 from __future__ import annotations
 import difflib, hashlib, importlib, json, math, os, re, warnings
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 import numpy as np
 import pandas as pd
@@ -16,11 +16,12 @@ from .core import Config, paths, atomic_path
 from .data import Cohort
 
 # %% auto #0
-__all__ = ['REASONS', 'EXCLUSION_COLUMNS', 'NEGATIONS', 'STOPWORDS', 'PAD', 'UNK', 'WINDOWS', 'VOCAB_NOTE', 'MANIFEST_SETTINGS',
-           'MEASUREMENT_SETTINGS', 'SourceError', 'OptionalDependencyError', 'ExclusionReport', 'resolve_on_error',
-           'Tokenizer', 'Vocab', 'image_format', 'ImageCache', 'image_cache', 'read_image', 'PatientIndex',
-           'read_patients', 'static_features', 'measurement_steps', 'series_tensor', 'last_values', 'note_tokens',
-           'image_tensors', 'cohort_from_frames', 'with_vocab', 'check_patient_split', 'manifest_files',
+__all__ = ['REASONS', 'EXCLUSION_COLUMNS', 'NEGATIONS', 'STOPWORDS', 'PAD', 'UNK', 'WINDOWS', 'FRAME_OPTIONS', 'VOCAB_NOTE',
+           'MANIFEST_SETTINGS', 'MEASUREMENT_SETTINGS', 'SourceError', 'OptionalDependencyError', 'ExclusionReport',
+           'resolve_on_error', 'Tokenizer', 'Vocab', 'image_format', 'ImageCache', 'image_cache', 'read_image',
+           'PatientIndex', 'read_patients', 'static_features', 'measurement_steps', 'series_tensor', 'last_values',
+           'note_tokens', 'image_tensors', 'FrameColumns', 'SeriesOptions', 'TextOptions', 'ImageOptions',
+           'frame_options', 'cohort_from_frames', 'with_vocab', 'check_patient_split', 'manifest_files',
            'read_manifest_settings', 'cohort_from_manifest', 'read_noteevents', 'read_labevents', 'landmark_labels']
 
 # %% ../nbs/03_sources.ipynb #bf884908
@@ -62,6 +63,7 @@ _ALWAYS_RAISE = {r for r, v in REASONS.items() if v[1] == "always raise"}
 _INFO = {r for r, v in REASONS.items() if v[1] == "exclude"}
 EXCLUSION_COLUMNS = ["table", "row", "patient_id", "file", "reason", "action", "detail"]
 
+# %% ../nbs/03_sources.ipynb #03854a22
 class SourceError(ValueError):
     "A bad input the builder refuses; the message names the reason, table, row, patient and file."
     def __init__(self, reason: str, message: str, *, table=None, row=None, patient_id=None, file=None):
@@ -196,6 +198,7 @@ class Tokenizer(Config):
         low = (lambda w: w) if self.lower else str.lower
         return [(num or w) if w[0].isdigit() else w for w in _WORD.findall(t) if w[0].isdigit() or low(w) not in stop]
 
+# %% ../nbs/03_sources.ipynb #bc2bf30e
 class Vocab:
     "Word <-> id map with 0 = <pad> and 1 = <unk>; fit it on the training part's notes only."
     def __init__(self, itos,                           # id -> word, starting with '<pad>', '<unk>'
@@ -273,6 +276,7 @@ def image_format(path) -> str:
     raise _file_error("unsupported_format", p, f"cannot tell the image format from the name; supported: "
                       f"{sorted(_FORMATS)} (or a DICOM without suffix)")
 
+# %% ../nbs/03_sources.ipynb #d4b28faa
 def _reduce_volume(a, nifti_slice, path, what):
     "A 2-D image from a 3-D volume along its last axis."
     if isinstance(nifti_slice, (int, np.integer)) and not isinstance(nifti_slice, bool):
@@ -309,6 +313,7 @@ def _first(v):
     "The first value of a DICOM multi-valued element (or the value itself), as a float."
     return float(v[0]) if isinstance(v, (list, tuple)) or type(v).__name__ == "MultiValue" else float(v)
 
+# %% ../nbs/03_sources.ipynb #6959e34e
 def _read_dicom(path, window, nifti_slice):
     pydicom = _require("pydicom", "dicom", "DICOM files")
     try:
@@ -355,6 +360,7 @@ def _read_nifti(path, window, nifti_slice):
     elif window == "dicom": raise ValueError(f"window='dicom' needs a DICOM file, {path} is NIfTI")
     return _apply_window(a, window, path)
 
+# %% ../nbs/03_sources.ipynb #d4a04f15
 def _read_bitmap(path, window):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)       # torchvision 0.29 announces a move to torchcodec
@@ -421,6 +427,7 @@ class ImageCache:
         return len(files)
     def __repr__(self): return f"ImageCache({self.root}, hits={self.hits}, misses={self.misses})"
 
+# %% ../nbs/03_sources.ipynb #853d1487
 _CACHES = {}
 def image_cache(root: str | Path | None = None) -> ImageCache:
     "The shared `ImageCache` for `root` (default: paths().cache / 'images'), so its hit counts accumulate."
@@ -509,6 +516,7 @@ def _to_dates(st: pd.Series, missing) -> pd.Series:
             except (ValueError, TypeError): pass
     return dt
 
+# %% ../nbs/03_sources.ipynb #e47355aa
 def _parse_time(s: pd.Series):
     "(float sort key, bad mask, kind, naive UTC datetimes|None): numbers as they are, dates as UTC nanoseconds."
     if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
@@ -614,6 +622,7 @@ def read_patients(patients: pd.DataFrame,           # one row per patient: id, l
         pt, labels = pt[~unk], labels[~unk]
     return PatientIndex(pt, labels.tolist(), class_names, input_ids)
 
+# %% ../nbs/03_sources.ipynb #cf4ea9ca
 def _attach(df: pd.DataFrame, table: str, id_col: str, index: PatientIndex, issues: _Issues) -> pd.DataFrame:
     "The rows of a long table that belong to the cohort's patients, with '_pid', '_row', '_order' and '_pos'."
     df = df.assign(_pid=_norm_keys(df[id_col]), _row=df.index, _order=np.arange(len(df)))
@@ -823,20 +832,80 @@ def image_tensors(images: pd.DataFrame,              # id, [time], path
            "not used: one image per patient (the first by time, then row)", files=[str(f) for _, _, f in extra])
     return arr, seen
 
-# %% ../nbs/03_sources.ipynb #9a0323ad
-def _check_frame_args(measurements_as, series_fill, series_len, text_len, image_size, min_freq, truncate, window):
-    "Raise a ValueError for a builder argument outside its range."
-    if measurements_as not in ("series", "tabular", "both"):
-        raise ValueError(f"measurements_as must be 'series', 'tabular' or 'both', got {measurements_as!r}")
-    if series_fill not in ("locf", "zero"):
-        raise ValueError(f"series_fill must be 'locf' or 'zero', got {series_fill!r}")
-    for name, v, lo in [("series_len", series_len, 1), ("text_len", text_len, 1), ("image_size", image_size, 4),
-                        ("min_freq", min_freq, 1)]:
-        if not isinstance(v, (int, np.integer)) or v < lo:
-            raise ValueError(f"{name} must be an integer >= {lo}, got {v!r}")
-    if truncate not in ("head", "tail"): raise ValueError(f"truncate must be 'head' or 'tail', got {truncate!r}")
-    _check_window(window)
+# %% ../nbs/03_sources.ipynb #0b536039
+@dataclass
+class FrameColumns(Config):
+    "The column names of the frames `cohort_from_frames` reads."
+    label_col: str = "label"
+    id_col: str = "patient_id"
+    time_col: str = "time"
+    variable_col: str = "variable"
+    value_col: str = "value"
+    text_col: str = "text"
+    path_col: str = "path"
 
+def _check_int(name: str, v, lo: int):
+    if not isinstance(v, (int, np.integer)) or v < lo: raise ValueError(f"{name} must be an integer >= {lo}, got {v!r}")
+
+@dataclass
+class SeriesOptions(Config):
+    "How the measurements table becomes a series (and/or last values in the table)."
+    measurements_as: str = "series"           # "series", "tabular" (last value per variable), "both"
+    series_len: int = 48                      # L: steps kept per patient (the last ones)
+    series_bin: object = None                 # step width: None (one step per time), 2.0, "1h", ...
+    series_fill: str = "locf"                 # "locf" (NaN before the first value) or "zero"
+    series_fill_values: dict | None = None    # variable -> value before its first measurement
+    def __post_init__(self):
+        if self.measurements_as not in ("series", "tabular", "both"):
+            raise ValueError(f"measurements_as must be 'series', 'tabular' or 'both', got {self.measurements_as!r}")
+        if self.series_fill not in ("locf", "zero"):
+            raise ValueError(f"series_fill must be 'locf' or 'zero', got {self.series_fill!r}")
+        _check_int("series_len", self.series_len, 1)
+
+@dataclass
+class TextOptions(Config):
+    "How the notes become token ids."
+    text_len: int = 64                        # T: token ids per note
+    truncate: str = "head"                    # keep the first ("head") or last ("tail") words
+    vocab: object = None                      # a Vocab or its words; None: index every word of this cohort's notes
+    min_freq: int = 1                         # when indexing the words
+    tokenizer: object = None                  # a Tokenizer; None: the default one (or the vocabulary's own)
+    def __post_init__(self):
+        _check_int("text_len", self.text_len, 1); _check_int("min_freq", self.min_freq, 1)
+        if self.truncate not in ("head", "tail"):
+            raise ValueError(f"truncate must be 'head' or 'tail', got {self.truncate!r}")
+
+@dataclass
+class ImageOptions(Config):
+    "How the images are read (see `read_image`)."
+    image_size: int = 64
+    window: object = "auto"                   # see read_image
+    nifti_slice: object = "middle"            # see read_image
+    image_root: str | Path | None = None      # relative image paths start here (default: cwd)
+    cache: object = True                      # image cache: True, False, a folder or an ImageCache
+    def __post_init__(self): _check_int("image_size", self.image_size, 4); _check_window(self.window)
+
+# %% ../nbs/03_sources.ipynb #4d169c83
+FRAME_OPTIONS = {"columns": FrameColumns, "series": SeriesOptions, "text": TextOptions, "image": ImageOptions}
+
+def frame_options(columns: FrameColumns | None = None, series: SeriesOptions | None = None,
+                  text: TextOptions | None = None, image: ImageOptions | None = None,
+                  **options) -> dict:         # fields of the groups by name, e.g. series_len=4, text_len=8
+    "{group: its options}: each group given (or its defaults), with the `options` that name one of its fields."
+    given, owner = dict(columns=columns, series=series, text=text, image=image), {}
+    for g, cls in FRAME_OPTIONS.items(): owner.update({f.name: g for f in fields(cls)})
+    unknown = sorted(set(options) - set(owner))
+    if unknown:
+        raise TypeError(f"unknown option(s) {unknown}; valid options are {sorted(owner)} or the groups {list(FRAME_OPTIONS)}")
+    out = {}
+    for g, cls in FRAME_OPTIONS.items():
+        base = cls() if given[g] is None else given[g]
+        if not isinstance(base, cls): raise TypeError(f"{g}= takes a {cls.__name__}, got {type(base).__name__}")
+        mine = {k: v for k, v in options.items() if owner[k] == g}
+        out[g] = base.replace(**mine) if mine else base
+    return out
+
+# %% ../nbs/03_sources.ipynb #928168cb
 VOCAB_NOTE = ("an index of every word in this cohort's notes, no statistic; prepare() (Preprocessor) maps the words "
               "that no training-part note contains to <unk>, so a model learns only the training part's words")
 
@@ -882,6 +951,8 @@ def _add_notes(x: dict, mask: dict, lengths: dict, tokens: list, vocab, tokenize
     mask["text"] = lengths["text"] > 0
     return vocab
 
+
+# %% ../nbs/03_sources.ipynb #26800aed
 def _assemble(index: PatientIndex, x: dict, mask: dict, lengths: dict, issues: _Issues, n_input: int,
               meta: dict, **names) -> Cohort:
     "Drop the patients with nothing observed, attach the exclusion report, validate; `names`: vocab, texts, ..."
@@ -907,78 +978,67 @@ def _frames_meta(x, on_error, omitted, categorical, text, series, image, **more)
             "text": text if "text" in x else None, "series": series if "series" in x else None,
             "image": image if "image" in x else None, **more}
 
+
+# %% ../nbs/03_sources.ipynb #e28518bb
 def cohort_from_frames(patients: pd.DataFrame,                   # one row per patient: id, label, static features
                        measurements: pd.DataFrame | None = None, # long format: id, time, variable, value
                        notes: pd.DataFrame | None = None,        # id, [time], text
                        images: pd.DataFrame | None = None,       # id, [time], path
                        *,
-                       label_col: str = "label",
-                       id_col: str = "patient_id",
                        class_names: list | None = None,          # class order; None = sorted distinct labels
                        feature_cols: list | None = None,         # static features; None = every other column
                        categorical_cols: list = (),              # static columns to one-hot encode ("sex=F", "sex=M")
-                       time_col: str = "time",
-                       variable_col: str = "variable",
-                       value_col: str = "value",
-                       text_col: str = "text",
-                       path_col: str = "path",
-                       measurements_as: str = "series",          # "series", "tabular" (last value per variable), "both"
-                       series_len: int = 48,                     # L: steps kept per patient (the last ones)
-                       series_bin=None,                          # step width: None (one step per time), 2.0, "1h", ...
-                       series_fill: str = "locf",                # "locf" (NaN before the first value) or "zero"
-                       series_fill_values: dict | None = None,   # variable -> value before its first measurement
-                       text_len: int = 64,                       # T: token ids per note
-                       truncate: str = "head",                   # keep the first ("head") or last ("tail") words
-                       vocab: Vocab | list | None = None,        # None: index every word of this cohort's notes
-                       min_freq: int = 1,                        # when indexing the words
-                       tokenizer: Tokenizer | None = None,
-                       image_size: int = 64,
-                       window="auto",                            # see read_image
-                       nifti_slice="middle",                     # see read_image
-                       image_root: str | Path | None = None,     # relative image paths start here (default: cwd)
-                       cache=True,                               # image cache: True, False, a folder or an ImageCache
+                       columns: FrameColumns | None = None,      # the tables' column names
+                       series: SeriesOptions | None = None,      # measurements -> series / last values
+                       text: TextOptions | None = None,          # notes -> token ids
+                       image: ImageOptions | None = None,        # how images are read
                        on_error: str | dict = "raise",           # "raise", "exclude" or {reason: "raise"|"exclude"}
                        table_names: dict | None = None,          # names used in messages (default: argument names)
+                       **options,                                # a group's field by name (series_len=4, ...)
                       ) -> Cohort:
     "Build a `Cohort` from a patients table and optional long tables of measurements, notes and images."
-    _check_frame_args(measurements_as, series_fill, series_len, text_len, image_size, min_freq, truncate, window)
-    vocab, tokenizer = _vocab_and_tokenizer(vocab, tokenizer)
+    o = frame_options(columns, series, text, image, **options)
+    col, ser, txt, img = o["columns"], o["series"], o["text"], o["image"]
+    vocab, tokenizer = _vocab_and_tokenizer(txt.vocab, txt.tokenizer)
     issues = _Issues(resolve_on_error(on_error))
-    tn = {"patients": "patients", "measurements": "measurements", "notes": "notes", "images": "images",
-          **(table_names or {})}
-    index = read_patients(patients, id_col, label_col, class_names, issues, tn["patients"])
-    if feature_cols is None: feature_cols = [c for c in patients.columns if c not in (id_col, label_col)]
+    tn = {t: t for t in ("patients", "measurements", "notes", "images")} | (table_names or {})
+    index = read_patients(patients, col.id_col, col.label_col, class_names, issues, tn["patients"])
+    if feature_cols is None: feature_cols = [c for c in patients.columns if c not in (col.id_col, col.label_col)]
     tab, feature_names, categorical = static_features(index, feature_cols, categorical_cols, issues, tn["patients"])
     x, mask, lengths, omitted, more = {}, {}, {}, {}, {}
     series_names = texts = None
     if measurements is not None:
-        steps = measurement_steps(measurements, index, id_col, time_col, variable_col, value_col, series_bin,
-                                  issues, tn["measurements"])
+        steps = measurement_steps(measurements, index, col.id_col, col.time_col, col.variable_col, col.value_col,
+                                  ser.series_bin, issues, tn["measurements"])
         tab, feature_names, series_names = _add_measurements(
-            x, mask, lengths, tab, feature_names, steps, measurements_as,
-            series_len=series_len, series_fill=series_fill, fill_values=series_fill_values)
+            x, mask, lengths, tab, feature_names, steps, ser.measurements_as,
+            series_len=ser.series_len, series_fill=ser.series_fill, fill_values=ser.series_fill_values)
         if not series_names: omitted["series"] = "no valid measurement row"
     _add_tabular(x, mask, tab)
     if notes is not None:
-        texts, tokens = note_tokens(notes, index, tokenizer, id_col, text_col, time_col, issues, tn["notes"])
+        texts, tokens = note_tokens(notes, index, tokenizer, col.id_col, col.text_col, col.time_col, issues,
+                                    tn["notes"])
         if not any(tokens): omitted["text"] = "no valid note"
         else:
             if vocab is None: more["vocab_fitted_on"] = VOCAB_NOTE
-            vocab = _add_notes(x, mask, lengths, tokens, vocab, tokenizer, min_freq, text_len, truncate)
+            vocab = _add_notes(x, mask, lengths, tokens, vocab, tokenizer, txt.min_freq, txt.text_len, txt.truncate)
     if images is not None:
-        arr, seen = image_tensors(images, index, image_size, window, nifti_slice, image_root, cache, id_col, path_col,
-                                  time_col, issues, tn["images"])
+        arr, seen = image_tensors(images, index, img.image_size, img.window, img.nifti_slice, img.image_root, img.cache,
+                                  col.id_col, col.path_col, col.time_col, issues, tn["images"])
         if seen.any(): x["image"], mask["image"] = arr, seen
         else: omitted["image"] = "no readable image"
     meta = _frames_meta(x, on_error, omitted, categorical,
-                        text={"text_len": text_len, "truncate": truncate, "tokenizer": tokenizer.to_dict()},
-                        series={"series_len": series_len, "series_bin": series_bin, "series_fill": series_fill,
-                                "series_fill_values": series_fill_values},
-                        image={"image_size": image_size, "window": list(window) if isinstance(window, (tuple, list))
-                               else window, "nifti_slice": nifti_slice}, _patients_table=tn["patients"], **more)
+                        text={"text_len": txt.text_len, "truncate": txt.truncate, "tokenizer": tokenizer.to_dict()},
+                        series={k: getattr(ser, k)
+                                for k in ("series_len", "series_bin", "series_fill", "series_fill_values")},
+                        image={"image_size": img.image_size,
+                               "window": list(img.window) if isinstance(img.window, (tuple, list)) else img.window,
+                               "nifti_slice": img.nifti_slice},
+                        _patients_table=tn["patients"], **more)
     return _assemble(index, x, mask, lengths, issues, len(patients), meta,
                      vocab=vocab.itos if "text" in x else None, feature_names=feature_names if "tabular" in x else None,
                      series_names=series_names if "series" in x else None, texts=texts if "text" in x else None)
+
 
 # %% ../nbs/03_sources.ipynb #e5e69e27
 def with_vocab(cohort: Cohort, vocab: Vocab,
@@ -1038,6 +1098,7 @@ MEASUREMENT_SETTINGS = {   # keys of the [measurements] table
 }
 _LISTS_OF_STR = ("class_names", "categorical_cols", "feature_cols")
 
+# %% ../nbs/03_sources.ipynb #399aaf40
 def _bad_config(path: Path, message: str) -> SourceError:
     return SourceError("bad_config", f"{path.name}: {message} (the settings are described in 03_sources, 'A manifest CSV')",
                        table=path.name, file=str(path))
@@ -1073,7 +1134,6 @@ def read_manifest_settings(manifest: str | Path) -> dict:
     _check_settings(raw.get("measurements", {}), MEASUREMENT_SETTINGS, path, "measurements.")
     return raw
 
-
 # %% ../nbs/03_sources.ipynb #ed8763b2
 def _read_measurements(manifest: Path, settings: dict, sep: str, id_col: str) -> tuple:
     "(the measurements table or None, its file, the cohort_from_frames arguments its settings give)."
@@ -1099,6 +1159,28 @@ def _read_measurements(manifest: Path, settings: dict, sep: str, id_col: str) ->
           **{k: m[k] for k in ("series_len", "series_bin", "series_fill", "series_fill_values") if k in m}}
     return df, file, kw
 
+def _manifest_columns(df: pd.DataFrame, path: Path, conf: dict, id_col, label_col, image_col, text_col,
+                      feature_cols) -> tuple:
+    "(image column, note column, feature columns, the id/label/image/note columns) of a manifest, each checked."
+    name = path.name
+    def pick(given, options, arg):
+        if given is not None:
+            _require_columns(df, name, {arg: given}); return given
+        return next((c for c in options if c in df.columns), None)
+    _require_columns(df, name, {"id_col": id_col, "label_col": label_col})
+    image_col = pick(image_col, ("image_path", "image", "path"), "image_col")
+    text_col = pick(text_col, ("note", "text", "notes", "report"), "text_col")
+    used = {id_col, label_col, image_col, text_col}
+    if feature_cols is None: feature_cols = [c for c in df.columns if c not in used]
+    for c in conf.get("categorical_cols", []):
+        if c in df.columns and c not in feature_cols:
+            what = ("the " + ("image" if c == image_col else "note" if c == text_col else "id or label") + " column"
+                    if c in used else "not in feature_cols")
+            raise _bad_config(path.with_suffix(".toml"),
+                              f"categorical_cols names {c!r}, which is not a feature column ({what})")
+    return image_col, text_col, feature_cols, used
+
+# %% ../nbs/03_sources.ipynb #59a98ad9
 def cohort_from_manifest(path: str | Path,             # a CSV with one row per patient
                          *,
                          id_col: str | None = None,     # None: the sidecar's, else 'patient_id'
@@ -1121,19 +1203,8 @@ def cohort_from_manifest(path: str | Path,             # a CSV with one row per 
     df = pd.read_csv(path, sep=sep, dtype=str)
     df.index = df.index + 2                                      # line numbers: header is line 1
     name = path.name
-    def pick(given, options, arg):
-        if given is not None:
-            _require_columns(df, name, {arg: given}); return given
-        return next((c for c in options if c in df.columns), None)
-    _require_columns(df, name, {"id_col": id_col, "label_col": label_col})
-    image_col = pick(image_col, ("image_path", "image", "path"), "image_col")
-    text_col = pick(text_col, ("note", "text", "notes", "report"), "text_col")
-    used = {id_col, label_col, image_col, text_col}
-    if feature_cols is None: feature_cols = [c for c in df.columns if c not in used]
-    for c in conf.get("categorical_cols", []):
-        if c in df.columns and c not in feature_cols:
-            raise _bad_config(path.with_suffix(".toml"), f"categorical_cols names {c!r}, which is not a feature column "
-                              f"({'the ' + ('image' if c == image_col else 'note' if c == text_col else 'id or label') + ' column' if c in used else 'not in feature_cols'})")
+    image_col, text_col, feature_cols, used = _manifest_columns(df, path, conf, id_col, label_col, image_col, text_col,
+                                                                feature_cols)
     patients = df[[id_col, label_col, *feature_cols]]
     images = notes = None
     if image_col is not None:
@@ -1161,7 +1232,6 @@ def cohort_from_manifest(path: str | Path,             # a CSV with one row per 
                                "measurement_rows": 0 if measurements is None else len(measurements),
                                "unused_columns": [c for c in df.columns if c not in used | set(feature_cols)]}   # feature_cols left them out
     return cohort
-
 
 # %% ../nbs/03_sources.ipynb #bfef77f3
 def _read_mimic(src, needed, optional, patient_ids, patient_key, chunksize, table):
@@ -1205,6 +1275,7 @@ def read_noteevents(src,                               # path (or buffer) of NOT
     out.attrs["dropped"] = dropped
     return out
 
+# %% ../nbs/03_sources.ipynb #c717e7b6
 def read_labevents(src,                                # path (or buffer) of LABEVENTS.csv(.gz)
                    d_labitems=None,                    # D_LABITEMS path/buffer or DataFrame (ITEMID, LABEL)
                    *,
