@@ -195,12 +195,11 @@ def stop_signals():
         for s, h in saved.items(): signal.signal(s, h)
 
 def interrupted_line(stats: dict, signum: int) -> str:
-    "The one line `mmdr reproduce` ends with when stopped: the runs kept in the cache (per notebook) and how to resume."
-    parts = [(nb, s.get("done", s["total"]), s["total"]) for nb, s in stats.items() if "total" in s]
-    kept = sum(d for _, d, _ in parts)
-    return (f"[mmdr] interrupted ({signal.Signals(signum).name}): {kept} run(s) kept in the cache"
-            + (" (" + ", ".join(f"{nb} {d} of {t}" for nb, d, t in parts) + ")" if parts else "")
-            + "; run the same command to resume")
+    "The one line `mmdr reproduce` ends with when stopped: per notebook, how many of its runs the cache keeps; how to resume."
+    parts = [f"{nb} {s.get('done', s['total'])} of {s['total']}" for nb, s in stats.items() if "total" in s]
+    # per notebook, not one sum: two notebooks can share runs (Table I's fused model is the ablation's reference)
+    return (f"[mmdr] interrupted ({signal.Signals(signum).name}): " + ("runs kept in the cache: " + ", ".join(parts) if parts else
+            "no run had finished") + "; run the same command to resume")
 
 
 # %% ../nbs/35_cli.ipynb #a1c0f008
