@@ -129,7 +129,7 @@ def run_notebook(name: str, params: dict, runs_dir: Path, nbs_dir: Path | None =
         while not finished.wait(poll_s): bar.update(read_progress(progress_file))   # an Event, not Thread.join: see stop_kernel
         bar.update(read_progress(progress_file))
     except BaseException:            # Ctrl-C / SIGTERM (see Stopping): stop the kernel and its workers, count what was kept
-        stop_kernel(finished if started else None)
+        stop_kernel(finished if started else None, progress_file=progress_file)
         if record is not None and (last := read_progress(progress_file)): record.update(progress_counts(last))
         raise
     finally:
@@ -150,7 +150,7 @@ class Interrupted(KeyboardInterrupt):
     def __init__(self, signum: int = signal.SIGINT):
         super().__init__(signal.Signals(signum).name); self.signum = int(signum)
 
-_KERNEL = {"km": None, "stopping": False}      # the running notebook's kernel manager; True while stop_kernel works
+_KERNEL = {"km": None, "stopping": False, "abandoned": False}   # the kernel manager; stopping; papermill left running
 
 def _tracked_kernel_manager():
     "A jupyter_client kernel manager class that records itself in `_KERNEL`, so that `stop_kernel` can find the kernel's process."
@@ -168,14 +168,31 @@ def _signal_kernel(sig: int, group: bool = True):
         if group and pgid and hasattr(os, "killpg") and pgid != os.getpgrp(): os.killpg(pgid, sig)
         elif pid: os.kill(pid, sig)
 
+def _mtime(path) -> float:
+    try: return os.stat(path).st_mtime_ns
+    except (OSError, TypeError): return 0
+
+def _kernel_gone(finished: threading.Event, seconds: float, progress_file=None) -> bool:
+    "Wait at most `seconds` until papermill is done, the kernel has exited or (if given) it rewrote `progress_file`; say which."
+    end, before = time.monotonic() + seconds, _mtime(progress_file)
+    while True:
+        proc = getattr(getattr(_KERNEL["km"], "provisioner", None), "process", None)
+        if finished.is_set() or proc is None or proc.poll() is not None: return True
+        if progress_file is not None and _mtime(progress_file) != before: return False   # the grid stopped and counted
+        if time.monotonic() >= end: return False
+        finished.wait(0.05)
+
 def stop_kernel(finished: threading.Event | None,  # set when the thread running papermill is done
-                grace_s: float = 1.0):             # how long the interrupted kernel gets to fail its cell and shut down
+                grace_s: float = 1.0,              # how long the interrupted kernel gets to stop its grid
+                progress_file=None):               # the grid's progress record: rewritten once the grid has stopped
     "Interrupt the notebook's kernel (its grid stops and keeps the finished runs), then SIGTERM and SIGKILL whatever is left."
     _KERNEL["stopping"] = True
     if finished is None or finished.is_set(): return
     _signal_kernel(signal.SIGINT)
-    if not finished.wait(grace_s): _signal_kernel(signal.SIGTERM)
-    if not finished.wait(1.0): _signal_kernel(signal.SIGKILL); _signal_kernel(signal.SIGKILL, group=False); finished.wait(1.0)
+    if not _kernel_gone(finished, grace_s, progress_file): _signal_kernel(signal.SIGTERM)
+    if not _kernel_gone(finished, 1.0): _signal_kernel(signal.SIGKILL); _signal_kernel(signal.SIGKILL, group=False); _kernel_gone(finished, 1.0)
+    _signal_kernel(signal.SIGTERM)     # anything of its group still there (a worker of a kernel that died) stops too
+    _KERNEL["abandoned"] = not finished.is_set()
 
 def _on_stop_signal(signum, frame):
     "`main`'s SIGINT and SIGTERM handler: `Interrupted` in the main thread; a second signal while stopping ends the command now."
@@ -183,6 +200,7 @@ def _on_stop_signal(signum, frame):
         _signal_kernel(signal.SIGTERM); _signal_kernel(signal.SIGKILL, group=False)
         print(f"\n[mmdr] stopped at once ({signal.Signals(signum).name} again); run the same command to resume", file=sys.stderr, flush=True)
         os._exit(128 + signum)
+    _KERNEL["stopping"] = True           # from now on a second signal ends it at once, even before stop_kernel starts
     raise Interrupted(signum)
 
 @contextlib.contextmanager
@@ -394,7 +412,10 @@ def main(argv: list | None = None) -> int:
             print(f"[mmdr] FAILED: {e}", file=sys.stderr); return 1
         except KeyboardInterrupt as e:
             signum = getattr(e, "signum", signal.SIGINT)
-            print("\n" + interrupted_line(getattr(e, "stats", {}), signum), flush=True); return 128 + signum
+            print("\n" + interrupted_line(getattr(e, "stats", {}), signum), flush=True)
+            if _KERNEL["abandoned"]:    # papermill's thread still holds the dead kernel's sockets: a normal exit waits on them
+                sys.stderr.flush(); os._exit(128 + signum)
+            return 128 + signum
         if not a.dry_run: print(summary_line(stats, a.profile, time.perf_counter() - t0), flush=True)
         return 0
     if a.command == "train":

@@ -106,7 +106,7 @@ def test_sigterm_stops_reproduce_with_143(tmp_path):
 
 def test_a_second_ctrl_c_ends_it_at_once(tmp_path):
     p, seen = _start_and_wait(tmp_path / "c", tmp_path / "out", n_runs=1, n_procs=4)
-    os.kill(p.pid, signal.SIGINT); time.sleep(0.2)               # the first starts the orderly stop; the second cuts it short
+    os.kill(p.pid, signal.SIGINT); time.sleep(0.05)              # the first starts the orderly stop (~0.4 s); the second cuts it short
     rc, exit_s, gone_s, out = _stop(p, seen, signal.SIGINT)
     assert rc == 130 and "stopped at once" in out, out[-3000:]
     assert exit_s < 2, exit_s
