@@ -4,15 +4,16 @@
 
 # %% ../nbs/35_cli.ipynb #8d0e89d1
 from __future__ import annotations
-import argparse, json, os, re, sys, threading, time
+import argparse, contextlib, json, os, re, signal, sys, threading, time
 from pathlib import Path
 import mmdr
 from .core import paths, get_device, atomic_write
 
 # %% auto #0
 __all__ = ['PAPER_NOTEBOOKS', 'BEYOND_NOTEBOOKS', 'NOTEBOOK_PARAMETERS', 'QUIET_KERNEL', 'RESERVED_NAMES', 'notebook_parameters',
-           'read_progress', 'progress_counts', 'RunsBar', 'NotebookFailed', 'run_notebook', 'cohort_parameters',
-           'ManifestProblem', 'manifest_report', 'reproduce', 'summary_line', 'train_command', 'gpu_check', 'main']
+           'read_progress', 'progress_counts', 'RunsBar', 'NotebookFailed', 'run_notebook', 'Interrupted',
+           'stop_kernel', 'stop_signals', 'interrupted_line', 'cohort_parameters', 'ManifestProblem', 'manifest_report',
+           'reproduce', 'summary_line', 'train_command', 'gpu_check', 'main']
 
 # %% ../nbs/35_cli.ipynb #282330d8
 PAPER_NOTEBOOKS = ("40_table1.ipynb", "41_fig4_ablation.ipynb")
@@ -113,21 +114,26 @@ def run_notebook(name: str, params: dict, runs_dir: Path, nbs_dir: Path | None =
     progress_file.unlink(missing_ok=True)
     declared = _declared_parameters(src)                  # pass only what its parameters cell declares: no papermill warning
     if declared is not None: params = {k: v for k, v in params.items() if k in declared}   # for profile fields it does not use
-    outcome = {}
+    outcome, finished = {}, threading.Event()
     def execute():
         try: pm.execute_notebook(str(src), str(runs_dir / name), parameters=params, kernel_name="python3", language="python",
-                                 cwd=str(nbs_dir), progress_bar=False, log_output=False, extra_arguments=_quiet_kernel_args())
+                                 cwd=str(nbs_dir), progress_bar=False, log_output=False, extra_arguments=_quiet_kernel_args(),
+                                 kernel_manager_class=_tracked_kernel_manager())     # so that stop_kernel knows the kernel's process
         except BaseException as e: outcome["error"] = e
+        finally: finished.set()
     saved = os.environ.get("MMDR_PROGRESS")
     os.environ["MMDR_PROGRESS"] = str(progress_file)      # the kernel papermill starts inherits it
-    bar, t0 = RunsBar(name, disable=not progress), time.perf_counter()
+    bar, t0, started = RunsBar(name, disable=not progress), time.perf_counter(), False
     try:
-        worker = threading.Thread(target=execute, name=f"papermill {name}", daemon=True); worker.start()
-        while worker.is_alive():
-            worker.join(poll_s); bar.update(read_progress(progress_file))
+        threading.Thread(target=execute, name=f"papermill {name}", daemon=True).start(); started = True
+        while not finished.wait(poll_s): bar.update(read_progress(progress_file))   # an Event, not Thread.join: see stop_kernel
         bar.update(read_progress(progress_file))
+    except BaseException:            # Ctrl-C / SIGTERM (see Stopping): stop the kernel and its workers, count what was kept
+        stop_kernel(finished if started else None, progress_file=progress_file)
+        if record is not None and (last := read_progress(progress_file)): record.update(progress_counts(last))
+        raise
     finally:
-        bar.close()
+        bar.close(); _KERNEL.update(km=None, stopping=False)
         if saved is None: os.environ.pop("MMDR_PROGRESS", None)
         else: os.environ["MMDR_PROGRESS"] = saved
     if record is not None and bar.last is not None: record.update(bar.last)
@@ -137,6 +143,82 @@ def run_notebook(name: str, params: dict, runs_dir: Path, nbs_dir: Path | None =
         raise NotebookFailed(f"{name} failed in cell {e.exec_count} ({e.ename}: {e.evalue}); the executed notebook is {runs_dir / name}") from e
     if e is not None: raise e
     return time.perf_counter() - t0
+
+# %% ../nbs/35_cli.ipynb #7876e259
+class Interrupted(KeyboardInterrupt):
+    "SIGINT (Ctrl-C) or SIGTERM while `mmdr reproduce` runs; `signum` says which (the exit status is 128 + signum)."
+    def __init__(self, signum: int = signal.SIGINT):
+        super().__init__(signal.Signals(signum).name); self.signum = int(signum)
+
+_KERNEL = {"km": None, "stopping": False, "abandoned": False}   # the kernel manager; stopping; papermill left running
+
+def _tracked_kernel_manager():
+    "A jupyter_client kernel manager class that records itself in `_KERNEL`, so that `stop_kernel` can find the kernel's process."
+    from jupyter_client import AsyncKernelManager
+    class TrackedKernelManager(AsyncKernelManager):
+        def __init__(self, *args, **kw):
+            super().__init__(*args, **kw); _KERNEL["km"] = self
+    return TrackedKernelManager
+
+def _signal_kernel(sig: int, group: bool = True):
+    "Send `sig` to the kernel's process group (the kernel and the workers it spawned), or to the kernel alone."
+    prov = getattr(_KERNEL["km"], "provisioner", None)
+    pid, pgid = getattr(prov, "pid", None), getattr(prov, "pgid", None)
+    with contextlib.suppress(OSError):          # already gone
+        if group and pgid and hasattr(os, "killpg") and pgid != os.getpgrp(): os.killpg(pgid, sig)
+        elif pid: os.kill(pid, sig)
+
+def _mtime(path) -> float:
+    try: return os.stat(path).st_mtime_ns
+    except (OSError, TypeError): return 0
+
+def _kernel_gone(finished: threading.Event, seconds: float, progress_file=None) -> bool:
+    "Wait at most `seconds` until papermill is done, the kernel has exited or (if given) it rewrote `progress_file`; say which."
+    end, before = time.monotonic() + seconds, _mtime(progress_file)
+    while True:
+        proc = getattr(getattr(_KERNEL["km"], "provisioner", None), "process", None)
+        if finished.is_set() or proc is None or proc.poll() is not None: return True
+        if progress_file is not None and _mtime(progress_file) != before: return False   # the grid stopped and counted
+        if time.monotonic() >= end: return False
+        finished.wait(0.05)
+
+def stop_kernel(finished: threading.Event | None,  # set when the thread running papermill is done
+                grace_s: float = 1.0,              # how long the interrupted kernel gets to stop its grid
+                progress_file=None):               # the grid's progress record: rewritten once the grid has stopped
+    "Interrupt the notebook's kernel (its grid stops and keeps the finished runs), then SIGTERM and SIGKILL whatever is left."
+    _KERNEL["stopping"] = True
+    if finished is None or finished.is_set(): return
+    _signal_kernel(signal.SIGINT)
+    if not _kernel_gone(finished, grace_s, progress_file): _signal_kernel(signal.SIGTERM)
+    if not _kernel_gone(finished, 1.0): _signal_kernel(signal.SIGKILL); _signal_kernel(signal.SIGKILL, group=False); _kernel_gone(finished, 1.0)
+    _signal_kernel(signal.SIGTERM)     # anything of its group still there (a worker of a kernel that died) stops too
+    _KERNEL["abandoned"] = not finished.is_set()
+
+def _on_stop_signal(signum, frame):
+    "`main`'s SIGINT and SIGTERM handler: `Interrupted` in the main thread; a second signal while stopping ends the command now."
+    if _KERNEL["stopping"]:
+        _signal_kernel(signal.SIGTERM); _signal_kernel(signal.SIGKILL, group=False)
+        print(f"\n[mmdr] stopped at once ({signal.Signals(signum).name} again); run the same command to resume", file=sys.stderr, flush=True)
+        os._exit(128 + signum)
+    _KERNEL["stopping"] = True           # from now on a second signal ends it at once, even before stop_kernel starts
+    raise Interrupted(signum)
+
+@contextlib.contextmanager
+def stop_signals():
+    "While the block runs, SIGINT and SIGTERM raise `Interrupted` (also when the shell started us with SIGINT ignored)."
+    if threading.current_thread() is not threading.main_thread(): yield; return
+    saved = {s: signal.signal(s, _on_stop_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+    try: yield
+    finally:
+        for s, h in saved.items(): signal.signal(s, h)
+
+def interrupted_line(stats: dict, signum: int) -> str:
+    "The one line `mmdr reproduce` ends with when stopped: per notebook, how many of its runs the cache keeps; how to resume."
+    parts = [f"{nb} {s.get('done', s['total'])} of {s['total']}" for nb, s in stats.items() if "total" in s]
+    # per notebook, not one sum: two notebooks can share runs (Table I's fused model is the ablation's reference)
+    return (f"[mmdr] interrupted ({signal.Signals(signum).name}): " + ("runs kept in the cache: " + ", ".join(parts) if parts else
+            "no run had finished") + "; run the same command to resume")
+
 
 # %% ../nbs/35_cli.ipynb #a1c0f008
 RESERVED_NAMES = ("paper", "quick", "synthetic")   # runs/paper and runs/quick hold the synthetic cohort's runs
@@ -196,7 +278,8 @@ def reproduce(profile: str = "paper", device: str = "auto", out_dir: str | Path 
               name: str | None = None,              # names runs/<name>/ for a manifest (default: its file name)
               progress: bool = True,                # a bar per notebook over its runs
               dry_run: bool = False,                # print the plan (and the exclusion report), run nothing
-              seeds: int | None = None) -> dict:    # runs per model, instead of the profile's (e.g. 10 with time or a GPU to spare)
+              seeds: int | None = None,             # runs per model, instead of the profile's (e.g. 10 with time or a GPU to spare)
+              workers: int | None = None) -> dict:  # training processes per notebook, instead of the profile's (0: one per core)
     "Run the experiment notebooks; return {notebook: {seconds, total, trained, cached}}. Only the paper profile on the synthetic cohort writes figures/ by default."
     cohort = cohort_parameters(manifest, name)
     if cohort and (other := [nb for nb in notebooks if nb not in PAPER_NOTEBOOKS]):
@@ -204,7 +287,9 @@ def reproduce(profile: str = "paper", device: str = "auto", out_dir: str | Path 
     runs_dir = paths().runs / (cohort["name"] if cohort else profile)
     out_dir = Path(out_dir or (runs_dir / "figures" if cohort or profile != "paper" else paths().figures))
     if seeds is not None and seeds < 2: raise ValueError(f"seeds must be at least 2 (an interval over seeds needs two), got {seeds}")
-    params = {**notebook_parameters(profile, device, out_dir), **cohort, **({"seeds": seeds} if seeds else {})}
+    if workers is not None and workers < 0: raise ValueError(f"workers must be >= 0 (0 = one per CPU core), got {workers}")
+    params = {**notebook_parameters(profile, device, out_dir), **cohort, **({"seeds": seeds} if seeds else {}),
+              **({"workers": workers} if workers is not None else {})}
     if cohort: print(f"[mmdr] {manifest_report(cohort['manifest'])}", flush=True)
     print(f"[mmdr] plan: {', '.join(notebooks)} on the {cohort.get('name', 'synthetic')} cohort (profile {profile}, {params['seeds']} seeds, device {device}); "
           f"executed notebooks in {runs_dir}, tables and figures in {out_dir}" + (" [dry run: nothing executed]" if dry_run else ""), flush=True)
@@ -215,7 +300,9 @@ def reproduce(profile: str = "paper", device: str = "auto", out_dir: str | Path 
         print(f"[mmdr] running {nb} ...", flush=True)
         rec = {}
         own = {} if cohort else NOTEBOOK_PARAMETERS.get(nb, {}).get(profile, {})   # the notebook's own paper parameters
-        secs = run_notebook(nb, {**params, **own}, runs_dir, progress=progress, record=rec)
+        try: secs = run_notebook(nb, {**params, **own}, runs_dir, progress=progress, record=rec)
+        except KeyboardInterrupt as e:          # Ctrl-C / SIGTERM: main prints what was kept (interrupted_line)
+            e.stats = {**stats, nb: {"seconds": None, **rec}}; raise
         stats[nb] = {"seconds": secs, **{k: rec[k] for k in ("total", "trained", "cached") if k in rec}}
         print(f"[mmdr] {nb} done in {secs:.1f} s{_runs_phrase(stats[nb])}; outputs in {out_dir}", flush=True)
     from mmdr.experiments import record_run
@@ -247,6 +334,21 @@ def summary_line(stats: dict, profile: str, seconds: float) -> str:
             + ", ".join(f"{k} {v['seconds']:.1f} s" for k, v in stats.items()))
 
 # %% ../nbs/35_cli.ipynb #513c52fc
+def _watch_launcher(every: float = 0.5):
+    "Under torchrun: a rank whose launcher is gone (killed, crashed) exits with a message instead of waiting for peers that will not come."
+    ppid, r = os.getppid(), os.environ.get("RANK", "?")
+    def watch():
+        while os.getppid() == ppid != 1: time.sleep(every)        # 1: the launcher died before this rank got here
+        print(f"[mmdr train] rank {r}: its launcher (torchrun, pid {ppid}) is gone, and with it the other ranks; exiting",
+              file=sys.stderr, flush=True)
+        os._exit(1)
+    threading.Thread(target=watch, name="mmdr launcher watch", daemon=True).start()
+    def on_term(signum, frame):      # torchrun stops the other ranks with SIGTERM when one fails
+        print(f"[mmdr train] rank {r}: stopped by {signal.Signals(signum).name} (torchrun does this when another rank fails); exiting",
+              file=sys.stderr, flush=True)
+        os._exit(128 + signum)
+    if threading.current_thread() is threading.main_thread(): signal.signal(signal.SIGTERM, on_term)
+
 def train_command(model: str = "paper",          # "paper", or a single branch: "cnn", "vit", "rnn", "fcn"
                   n_patients: int = 600, image_size: int = 64, epochs: int = 5, seed: int = 0,
                   device: str = "auto", out: str | None = None, backend: str | None = None,
@@ -260,13 +362,19 @@ def train_command(model: str = "paper",          # "paper", or a single branch: 
     started = False
     if int(os.environ.get("WORLD_SIZE", "1")) > 1 and not dist.is_initialized():
         dev = get_device(device)
-        dist.init_process_group(backend or ("nccl" if dev.type == "cuda" else "gloo")); started = True
+        import datetime
+        timeout = datetime.timedelta(seconds=float(os.environ.get("MMDR_DIST_TIMEOUT_S", 300)))   # a peer that stops answering
+        _watch_launcher()                     # before joining: the rendezvous itself waits on torchrun's store
+        dist.init_process_group(backend or ("nccl" if dev.type == "cuda" else "gloo"), timeout=timeout); started = True
         if dev.type == "cuda": torch.cuda.set_device(int(os.environ.get("LOCAL_RANK", 0))); device = f"cuda:{int(os.environ.get('LOCAL_RANK', 0))}"
     try:
         cohort = make_cohort(n_patients=n_patients, image_size=image_size, seed=0)
         cfg = paper_model() if model == "paper" else single_branch(model)
         spec = make_specs([(model, cfg)], cohort, seeds=[seed], train=TrainConfig(epochs=epochs), threads=threads or torch.get_num_threads())[0]
-        r = run_one(spec, cohort, cache_dir=False, device=device)       # the same pipeline as every notebook
+        try: r = run_one(spec, cohort, cache_dir=False, device=device)  # the same pipeline as every notebook
+        except getattr(dist, "DistError", ()) as e:                       # a peer died or stopped answering
+            raise SystemExit(f"[mmdr train] rank {rank()}: lost contact with the other ranks ({type(e).__name__}: "
+                             f"{str(e).splitlines()[0] if str(e) else 'no message'}); exiting") from e
         out_d = {"model": model, "world_size": world_size(), "epochs_run": len(r.history["epoch"]), "best_epoch": r.best_epoch,
                  "train_seconds": r.train_seconds, "train_samples_per_s": float(np.mean(r.history["train_samples_per_s"])),
                  "device": r.device, "threads": r.threads, "metrics": {k: v for k, v in r.metrics.items() if isinstance(v, (int, float))}}
@@ -304,6 +412,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--dry-run", action="store_true", help="print the plan (and the manifest's exclusion report), run nothing")
     r.add_argument("--no-progress", action="store_true", help="no progress bars")
     r.add_argument("--seeds", type=int, default=None, help="runs per model of Table I and the ablation, instead of the profile's (paper: 5)")
+    r.add_argument("--workers", type=int, default=None, help="training processes per notebook, instead of the profile's (paper: 2; 0: one per core)")
     t = sub.add_parser("train", help="train one model on the synthetic cohort (works under torchrun)")
     t.add_argument("--model", default="paper"); t.add_argument("--n-patients", type=int, default=600)
     t.add_argument("--image-size", type=int, default=64); t.add_argument("--epochs", type=int, default=5)
@@ -321,10 +430,18 @@ def main(argv: list | None = None) -> int:
     if a.command == "reproduce":
         nbs = tuple(a.notebook) if a.notebook else PAPER_NOTEBOOKS + (BEYOND_NOTEBOOKS if a.beyond else ())
         t0 = time.perf_counter()
-        try: stats = reproduce(a.profile, a.device, a.out, nbs, manifest=a.manifest, name=a.name, progress=not a.no_progress,
-                               dry_run=a.dry_run, seeds=a.seeds)
+        try:
+            with stop_signals():                                # Ctrl-C and SIGTERM stop everything (see Stopping)
+                stats = reproduce(a.profile, a.device, a.out, nbs, manifest=a.manifest, name=a.name, progress=not a.no_progress,
+                                  dry_run=a.dry_run, seeds=a.seeds, workers=a.workers)
         except (NotebookFailed, ValueError) as e:           # ValueError: a bad --manifest / --name, or a manifest that cannot be read
             print(f"[mmdr] FAILED: {e}", file=sys.stderr); return 1
+        except KeyboardInterrupt as e:
+            signum = getattr(e, "signum", signal.SIGINT)
+            print("\n" + interrupted_line(getattr(e, "stats", {}), signum), flush=True)
+            if _KERNEL["abandoned"]:    # papermill's thread still holds the dead kernel's sockets: a normal exit waits on them
+                sys.stderr.flush(); os._exit(128 + signum)
+            return 128 + signum
         if not a.dry_run: print(summary_line(stats, a.profile, time.perf_counter() - t0), flush=True)
         return 0
     if a.command == "train":

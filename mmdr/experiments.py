@@ -4,7 +4,7 @@
 
 # %% ../nbs/30_experiments.ipynb #b97a26da
 from __future__ import annotations
-import atexit, contextlib, functools, hashlib, itertools, json, math, os, platform, sys, time
+import atexit, contextlib, functools, hashlib, itertools, json, math, os, platform, signal, sys, threading, time
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
@@ -22,13 +22,13 @@ from .metrics import (classification_metrics, fmt_mean_sd, seed_interval, fmt_in
 # %% auto #0
 __all__ = ['PROFILES', 'TRAINING_MODULES', 'PAPER_TABLE1', 'TABLE1_COLUMNS', 'TABLE1_ROWS', 'ABLATION_ROWS', 'Profile',
            'get_profile', 'RunSpec', 'code_version', 'RunResult', 'score_predictions', 'run_one', 'load_run', 'Results',
-           'make_specs', 'worker_pool', 'shutdown_pool', 'resolve_workers', 'run_grid', 'summary_table', 'wide_table',
-           'paired_comparison', 'compare_runs', 'union_pairs', 'fmt_comparison', 'write_table', 'environment_info',
-           'record_run', 'load_cohort', 'Experiment', 'majority_runs', 'shapley_values', 'table1_models',
-           'ablation_models', 'cohort_rows', 'cohort_models', 'cohort_ablation', 'model_ceilings', 'ceiling_check',
-           'table1_pairs', 'ablation_pairs', 'claims_table', 'ablation_claims', 'run_classical', 'classical_grid',
-           'family_findings', 'best_pairs', 'best_of', 'hidden_accuracy', 'random_hiding', 'coalition_models',
-           'coalition_worth', 'oracle_worth', 'shapley_table', 'cost_table', 'numerics_canary']
+           'make_specs', 'worker_pool', 'shutdown_pool', 'resolve_workers', 'run_grid', 'stop_pool', 'summary_table',
+           'wide_table', 'paired_comparison', 'compare_runs', 'union_pairs', 'fmt_comparison', 'write_table',
+           'environment_info', 'record_run', 'load_cohort', 'Experiment', 'majority_runs', 'shapley_values',
+           'table1_models', 'ablation_models', 'cohort_rows', 'cohort_models', 'cohort_ablation', 'model_ceilings',
+           'ceiling_check', 'table1_pairs', 'ablation_pairs', 'claims_table', 'ablation_claims', 'run_classical',
+           'classical_grid', 'family_findings', 'best_pairs', 'best_of', 'hidden_accuracy', 'random_hiding',
+           'coalition_models', 'coalition_worth', 'oracle_worth', 'shapley_table', 'cost_table', 'numerics_canary']
 
 # %% ../nbs/30_experiments.ipynb #6dc90392
 @dataclass
@@ -237,17 +237,22 @@ def _worker_cohort(cohort_file: str) -> Cohort:
     return _WORKER_COHORTS[cohort_file]
 
 def _worker_run(spec: dict, cache_dir, device, cohort_file: str) -> dict:
-    "In a worker process: run the spec, return the result as a dict."
-    return run_one(RunSpec.from_dict(spec), _worker_cohort(cohort_file), cache_dir, device).to_dict()
+    "In a worker process: run the spec, return the result as a dict (a SIGTERM stops it and leaves nothing of it behind)."
+    s = RunSpec.from_dict(spec)
+    return _worker_task(_cache_path(cache_dir), s.run_key(get_device(device).type),
+                        lambda: run_one(s, _worker_cohort(cohort_file), cache_dir, device).to_dict())
 
 def _worker_classical(seed: int, label: str, modalities, split, cache_dir, cohort_file: str) -> dict:
     "In a worker process: the classical baseline of one seed (`run_classical`), as a dict."
-    return run_classical(_worker_cohort(cohort_file), seed, label, modalities, tuple(split), cache_dir).to_dict()
+    cohort = _worker_cohort(cohort_file)
+    return _worker_task(_cache_path(cache_dir), _classical_key(cohort, seed, modalities, tuple(split))[0],
+                        lambda: run_classical(cohort, seed, label, modalities, tuple(split), cache_dir).to_dict())
 
-def _quiet_worker():
-    "Workers leave Ctrl-C (and a kernel's shutdown) to the parent, which stops them: no tracebacks from every worker."
-    import signal
+def _quiet_worker(parent: int | None = None):   # the pool's process (passed in: it may be gone before this runs)
+    "Workers leave Ctrl-C (and a kernel's shutdown) to the parent, which stops them; SIGTERM or a dead parent ends them (see Stopping)."
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    threading.Thread(target=_watch_parent, args=(parent or os.getppid(),), name="mmdr parent watch", daemon=True).start()
 
 @contextlib.contextmanager
 def _main_not_reimported():
@@ -269,7 +274,8 @@ def worker_pool(workers: int):
     if _POOL["executor"] is None or _POOL["workers"] != workers:
         shutdown_pool()
         from mmdr.experiments import _quiet_worker      # the importable one (a notebook's copy lives in __main__)
-        _POOL["executor"] = cf.ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"), initializer=_quiet_worker)
+        _POOL["executor"] = cf.ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"), initializer=_quiet_worker,
+                                                    initargs=(os.getpid(),))
         _POOL["workers"] = workers
         # atexit does not run in a multiprocessing child (e.g. a test runner's worker), whose exit would then wait on
         # the pool forever: multiprocessing's own exit hook stops it first, before it joins child processes
@@ -300,15 +306,17 @@ def _pool_map(fn, jobs: dict, cohort: Cohort, cache, workers: int, on_done):
     folder = (cache or paths().cache) / "cohorts"; folder.mkdir(parents=True, exist_ok=True)
     cohort_file = folder / f"{cohort_fingerprint(cohort)}.pt"
     if not cohort_file.exists(): torch.save(cohort.state(), cohort_file)
-    ex = worker_pool(workers)
-    with _main_not_reimported():
-        futs = {ex.submit(fn, *args, str(cohort_file)): key for key, args in jobs.items()}
     try:
+        ex = worker_pool(workers)
+        with _main_not_reimported():
+            futs = {ex.submit(fn, *args, str(cohort_file)): key for key, args in jobs.items()}
         for f in cf.as_completed(futs): on_done(futs[f], f.result())
     except cf.process.BrokenProcessPool as e:
         shutdown_pool()
         raise RuntimeError("a worker process died (see its error above). Scripts that call run_grid or classical_grid with "
                            "workers > 1 should do so under `if __name__ == \"__main__\":`; workers=1 works in this process.") from e
+    except BaseException:          # Ctrl-C, a kernel interrupt, SIGTERM: stop the runs now, not when they would finish
+        stop_pool(); raise
 
 def _cost_order(specs: list) -> list:
     "Specs with the most branches first (stable): the costly runs start early, so no worker idles long at the end."
@@ -333,15 +341,76 @@ def run_grid(specs: list, cohort: Cohort, cache_dir=None, device: str = "auto", 
     workers = resolve_workers(workers, device, len(todo))
     if workers > 1 and _POOL["executor"] is None and len(todo) < 2 * workers:
         workers = 1                  # starting processes (seconds each) does not pay off for fewer than 2 runs per worker
-    if workers > 1:
-        from mmdr.experiments import _worker_run        # the importable one (a notebook's copy lives in __main__)
-        by_id = {id(s): s for s in todo}
-        _pool_map(_worker_run, {id(s): (s.to_dict(), cache_dir, device) for s in _cost_order(todo)}, cohort, cache, workers,
-                  lambda k, r: finished(by_id[k], RunResult.from_dict(r).replace(label=by_id[k].label)))
-    else:
-        for s in todo: finished(s, run_one(s, cohort, cache_dir, device))
-    bar.close()
+    try:
+        if workers > 1:
+            from mmdr.experiments import _worker_run    # the importable one (a notebook's copy lives in __main__)
+            by_id = {id(s): s for s in todo}
+            _pool_map(_worker_run, {id(s): (s.to_dict(), cache_dir, device) for s in _cost_order(todo)}, cohort, cache, workers,
+                      lambda k, r: finished(by_id[k], RunResult.from_dict(r).replace(label=by_id[k].label)))
+        else:
+            for s in todo:
+                with _no_partial(cache, s.run_key(dev)): r = run_one(s, cohort, cache_dir, device)
+                finished(s, r)
+    except BaseException:            # interrupted (or failed): report what the cache now holds, then let it through
+        if cache is not None:
+            _report_progress(len(specs), sum((cache / f"{s.run_key(dev)}.json").exists() for s in specs), n_cached, "", t0)
+        raise
+    finally: bar.close()
     return Results(done[id(s)] for s in specs)
+
+# %% ../nbs/30_experiments.ipynb #839e73e4
+class _Stopped(BaseException):
+    "Raised inside a worker's run by SIGTERM: the run stops, its partial files are removed, the process exits."
+
+_WORKER = {"busy": False}
+
+def _on_sigterm(signum, frame):
+    "A worker's SIGTERM handler: stop the run in progress (see `_worker_task`), or exit at once if there is none."
+    if _WORKER["busy"]: raise _Stopped(signum)
+    os._exit(128 + signum)
+
+def _watch_parent(ppid: int, every: float = 0.5, grace: float = 5.0):
+    "In a worker: once the parent `ppid` is gone (killed, crashed, out of memory), stop like on SIGTERM; exit by force after `grace` s."
+    while os.getppid() == ppid: time.sleep(every)
+    os.kill(os.getpid(), signal.SIGTERM)
+    time.sleep(grace); os._exit(1)
+
+def _discard_partial(cache, key: str):
+    "Remove the weights of run `key` if its result was never written (the result is written last)."
+    if cache is not None and not (Path(cache) / f"{key}.json").exists(): (Path(cache) / f"{key}.pt").unlink(missing_ok=True)
+
+@contextlib.contextmanager
+def _no_partial(cache, key: str):
+    "A run that does not finish (interrupted, stopped, failed) leaves nothing of itself in the cache."
+    had = cache is not None and (Path(cache) / f"{key}.pt").exists()     # weights of another process's run are not ours to remove
+    try: yield
+    except BaseException:
+        if not had: _discard_partial(cache, key)
+        raise
+
+def _worker_task(cache, key: str, run):
+    "In a worker: `run()` with SIGTERM armed to stop it; a stopped run leaves nothing behind and ends the process."
+    _WORKER["busy"] = True
+    try:
+        with _no_partial(cache, key): return run()
+    except _Stopped as e: os._exit(128 + int(e.args[0]))
+    finally: _WORKER["busy"] = False
+
+def stop_pool(timeout: float = 5.0) -> int:
+    "Stop the worker pool now: runs not started are cancelled, running ones stopped (SIGTERM), every process ended; returns how many."
+    ex = _POOL["executor"]
+    _POOL["executor"], _POOL["workers"] = None, 0
+    if ex is None: return 0
+    procs = list((getattr(ex, "_processes", None) or {}).values())
+    ex.shutdown(wait=False, cancel_futures=True)
+    for p in procs:
+        with contextlib.suppress(Exception): p.terminate()
+    deadline = time.monotonic() + timeout
+    for p in procs: p.join(max(0.0, deadline - time.monotonic()))
+    for p in procs:
+        if p.is_alive(): p.kill(); p.join(1.0)          # it did not stop in time: no cleanup, but no process left either
+    return len(procs)
+
 
 # %% ../nbs/30_experiments.ipynb #fb327b09
 PAPER_TABLE1 = pd.DataFrame(

@@ -31,3 +31,28 @@ def test_ddp_two_processes_trains_close_to_one(tmp_path):
     assert d["metrics"]["n"] == s["metrics"]["n"]                  # rank 0 evaluated every test patient (gathered)
     assert d["metrics"]["accuracy"] > 0.25 + 0.1, d                # it learned
     assert abs(d["metrics"]["accuracy"] - s["metrics"]["accuracy"]) < 0.15, (s["metrics"], d["metrics"])
+
+def test_ranks_exit_when_torchrun_is_killed(tmp_path):
+    "kill -9 of torchrun: no signal reaches the ranks; each notices its launcher is gone and exits with a message, instead of hanging."
+    psutil = __import__("pytest").importorskip("psutil")
+    import signal, time
+    args = ["train", "--model", "paper", "--n-patients", "3000", "--epochs", "500", "--device", "cpu", "--backend", "gloo"]
+    p = subprocess.Popen([str(BIN / "torchrun"), "--standalone", "--nproc_per_node=2", "--no-python", str(BIN / "mmdr"), *args],
+                         env={**ENV, **{k: os.environ[k] for k in ("PYTHONPATH",) if k in os.environ}}, start_new_session=True,
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    t = time.monotonic()
+    try:
+        while True:
+            ranks = [c for c in psutil.Process(p.pid).children(recursive=True) if "train" in " ".join(c.cmdline())]
+            if len(ranks) == 2: break
+            assert p.poll() is None and time.monotonic() - t < 180, "torchrun did not start two ranks"
+            time.sleep(0.1)
+        time.sleep(3.0)                                          # the ranks are joining the group or training
+        os.kill(p.pid, signal.SIGKILL); t = time.monotonic()
+        while any(r.is_running() and r.status() != psutil.STATUS_ZOMBIE for r in ranks):
+            assert time.monotonic() - t < 10, "a rank still runs 10 s after torchrun was killed"
+            time.sleep(0.05)
+    finally:
+        with __import__("contextlib").suppress(OSError): os.killpg(p.pid, signal.SIGKILL)
+    out = p.communicate(timeout=30)[0]
+    assert out.count("its launcher (torchrun") == 2, out[-3000:]
