@@ -155,7 +155,7 @@ def run_one(spec: RunSpec,                 # the run
             device: str = "auto",
            ) -> RunResult:
     "The one pipeline: split -> fit preprocessing on the training part -> train -> evaluate; or the cached result."
-    from mmdr.fusion import ModelConfig, build_model
+    from mmdr.fusion import ModelConfig, build_model, set_class_prior
     from mmdr.encoders import num_params
     cache, dev = _cache_path(cache_dir), get_device(device)
     key = spec.run_key(dev.type)
@@ -169,6 +169,7 @@ def run_one(spec: RunSpec,                 # the run
         mcfg = ModelConfig.from_dict(spec.model)
         set_seed(spec.seed)
         model = build_model(mcfg, data.train.spec())
+        set_class_prior(model, data.train.y)      # product operators only: the training part's class frequencies
         out = fit(model, data.train, data.valid, TrainConfig.from_dict({**spec.train, "seed": spec.seed, "device": device, "progress": False}))
         proba = predict_proba(out.model, data.test)
     res = RunResult.from_predictions(data.test.y.numpy(), proba, data.test.class_names, label=spec.label, cache_key=key,
