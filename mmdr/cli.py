@@ -259,7 +259,7 @@ def manifest_report(manifest: str | Path) -> str:
     return (f"cohort from {Path(manifest).resolve()}: {len(cohort)} patient(s); classes "
             + ", ".join(f"{k} {n}" for k, n in zip(cohort.class_names, counts)) + f"; modalities {', '.join(cohort.modalities)}\n"
             + _sidecar_line(Path(manifest), cohort.meta.get("manifest", {})) + "\n"
-            + f"Table I rows: {', '.join(rows)}, Ours (their fusion), Classical, Majority class; the ablation removes {', '.join(rows)}\n" + report)
+            + f"Table I rows: {', '.join(rows)}, Ours (their fusion), Product (no training), Classical, Majority class; the ablation removes {', '.join(rows)}\n" + report)
 
 def _sidecar_line(manifest: Path, info: dict) -> str:
     "Which settings and measurements files beside the manifest were read (or that none were), for the report."

@@ -20,15 +20,16 @@ from .metrics import (classification_metrics, fmt_mean_sd, seed_interval, fmt_in
                           compare_family, family_row, ranking_claim, extreme_claim, SCORE_BOUNDS)
 
 # %% auto #0
-__all__ = ['PROFILES', 'TRAINING_MODULES', 'PAPER_TABLE1', 'TABLE1_COLUMNS', 'TABLE1_ROWS', 'ABLATION_ROWS', 'Profile',
-           'get_profile', 'RunSpec', 'code_version', 'RunResult', 'score_predictions', 'run_one', 'load_run', 'Results',
-           'make_specs', 'worker_pool', 'shutdown_pool', 'resolve_workers', 'run_grid', 'stop_pool', 'summary_table',
-           'wide_table', 'paired_comparison', 'compare_runs', 'union_pairs', 'fmt_comparison', 'write_table',
-           'environment_info', 'record_run', 'load_cohort', 'Experiment', 'majority_runs', 'shapley_values',
-           'table1_models', 'ablation_models', 'cohort_rows', 'cohort_models', 'cohort_ablation', 'model_ceilings',
-           'ceiling_check', 'table1_pairs', 'ablation_pairs', 'claims_table', 'ablation_claims', 'run_classical',
-           'classical_grid', 'family_findings', 'best_pairs', 'best_of', 'hidden_accuracy', 'random_hiding',
-           'coalition_models', 'coalition_worth', 'oracle_worth', 'shapley_table', 'cost_table', 'numerics_canary']
+__all__ = ['PROFILES', 'TRAINING_MODULES', 'PAPER_TABLE1', 'TABLE1_COLUMNS', 'TABLE1_ROWS', 'ABLATION_ROWS', 'PRODUCT_LABEL',
+           'Profile', 'get_profile', 'RunSpec', 'code_version', 'RunResult', 'score_predictions', 'run_one', 'load_run',
+           'Results', 'make_specs', 'worker_pool', 'shutdown_pool', 'resolve_workers', 'run_grid', 'stop_pool',
+           'summary_table', 'wide_table', 'paired_comparison', 'compare_runs', 'union_pairs', 'fmt_comparison',
+           'write_table', 'environment_info', 'record_run', 'load_cohort', 'Experiment', 'majority_runs',
+           'shapley_values', 'table1_models', 'ablation_models', 'cohort_rows', 'cohort_models', 'cohort_ablation',
+           'model_ceilings', 'ceiling_check', 'table1_pairs', 'ablation_pairs', 'claims_table', 'ablation_claims',
+           'run_classical', 'classical_grid', 'product_runs', 'family_findings', 'best_pairs', 'best_of',
+           'hidden_accuracy', 'random_hiding', 'coalition_models', 'coalition_worth', 'oracle_worth', 'shapley_table',
+           'cost_table', 'numerics_canary']
 
 # %% ../nbs/30_experiments.ipynb #6dc90392
 @dataclass
@@ -144,7 +145,7 @@ def run_one(spec: RunSpec,                 # the run
             device: str = "auto",
            ) -> RunResult:
     "The one pipeline: split -> fit preprocessing on the training part -> train -> evaluate; or the cached result."
-    from mmdr.fusion import ModelConfig, build_model
+    from mmdr.fusion import ModelConfig, build_model, set_class_prior
     from mmdr.encoders import num_params
     cache, dev = _cache_path(cache_dir), get_device(device)
     key = spec.run_key(dev.type)
@@ -158,6 +159,7 @@ def run_one(spec: RunSpec,                 # the run
         mcfg = ModelConfig.from_dict(spec.model)
         set_seed(spec.seed)
         model = build_model(mcfg, data.train.spec())
+        set_class_prior(model, data.train.y)      # product operators only: the training part's class frequencies
         out = fit(model, data.train, data.valid, TrainConfig.from_dict({**spec.train, "seed": spec.seed, "device": device, "progress": False}))
         proba = predict_proba(out.model, data.test)
     res = RunResult.from_predictions(data.test.y.numpy(), proba, data.test.class_names, label=spec.label, cache_key=key,
@@ -732,12 +734,13 @@ def _all_pairs(labels: list) -> list:
     return [(b, a) for i, a in enumerate(labels) for b in labels[i + 1:]]
 
 def table1_pairs(labels: list, reference: str = "Ours", baseline: str | None = None,
-                 singles: list | None = None) -> list:   # the single-model labels (default: TABLE1_ROWS)
-    "The comparisons `claims_table` reads: the reference against each single model and the baseline; the paper's three."
+                 singles: list | None = None,    # the single-model labels (default: TABLE1_ROWS)
+                 product: str | None = None) -> list:   # label of the no-training product of the single models, if any
+    "The comparisons `claims_table` reads: the reference against each single model, the baseline and the product; the paper's three."
     singles = [l for l in (singles or TABLE1_ROWS) if l in labels]
     paper3 = [l for l in ("CNN", "RNN", "Transformer") if l in labels]
     return ([(reference, l) for l in singles] + ([(reference, baseline)] if baseline else [])
-            + (_all_pairs(paper3) if len(paper3) == 3 else []))
+            + ([(reference, product)] if product else []) + (_all_pairs(paper3) if len(paper3) == 3 else []))
 
 def ablation_pairs(labels: list, reference: str = "Ours", baseline: str | None = None,
                    removals: list | None = None) -> list:   # the removal labels (default: ABLATION_ROWS)
@@ -773,12 +776,13 @@ def claims_table(results: Results,
                  level: float = 0.95,
                  family: pd.DataFrame | None = None, # the notebook's declared family (must hold `table1_pairs`)
                  paper: bool = True,                 # the paper's answers beside ours (synthetic cohort only)
-                 singles: list | None = None) -> pd.DataFrame:   # the single-model labels (default: TABLE1_ROWS that ran)
+                 singles: list | None = None,        # the single-model labels (default: TABLE1_ROWS that ran)
+                 product: str | None = None) -> pd.DataFrame:   # label of the no-training product of the single models (`product_runs`)
     "Table I's claims, read off one Holm-corrected family of paired comparisons; the paper's answer beside ours."
     have = _check_reference(results, reference, "the reference model")
     singles = [l for l in (singles or TABLE1_ROWS) if l in have]
     paper3 = [l for l in ("CNN", "RNN", "Transformer") if l in have]
-    fam = _declared(results, table1_pairs(have, reference, baseline, singles), metric, level, family)
+    fam = _declared(results, table1_pairs(have, reference, baseline, singles, product), metric, level, family)
     means = results.per_seed(metric).mean(1)
     rows = []
     if singles:
@@ -794,6 +798,10 @@ def claims_table(results: Results,
     if baseline:
         c, answer = _answer(fam, reference, baseline)
         rows.append({"claim": f"the deep fused model beats the classical baseline ({baseline}, {metric})",
+                     "ours": answer, "evidence": fmt_comparison(c), "paper": "(not compared)"})
+    if product:
+        c, answer = _answer(fam, reference, product, "yes: ahead", "no: the product is ahead")
+        rows.append({"claim": f"the fused model is at least level with the product of its own single-branch models ({product}, {metric})",
                      "ours": answer, "evidence": fmt_comparison(c), "paper": "(not compared)"})
     if len(paper3) == 3:
         rk = ranking_claim({l: results.per_seed(metric).loc[l] for l in paper3}, level, family=fam)
@@ -890,6 +898,53 @@ def classical_grid(cohort: Cohort, seeds: list,
         _pool_map(_worker_classical, {s: (s, label, modalities, list(split), cache_dir) for s in todo}, cohort, cache, workers,
                   lambda s, r: done.__setitem__(s, RunResult.from_dict(r)))
     return Results(done[s] if s in done else run_classical(cohort, s, label, modalities, split, cache_dir) for s in seeds)
+
+# %% ../nbs/30_experiments.ipynb #aa4b0e39
+PRODUCT_LABEL = "Product (no training)"
+
+def product_runs(results: Results,      # holds the finished single-branch runs
+                 labels: list,          # the runs to multiply, e.g. ["CNN", "RNN", "Transformer", "FCN"]
+                 cohort: Cohort,        # the cohort they ran on: each seed's training prior and who has which modality
+                 label: str = PRODUCT_LABEL) -> Results:
+    "Per seed, Bayes' rule over finished runs' test probabilities (training-part prior, M = branches present); nothing trained or fitted."
+    from mmdr.data import split_indices
+    from mmdr.fusion import ModelConfig, class_frequencies, product_of_experts
+    if len(labels) < 2: raise ValueError(f"a product needs at least two runs to multiply, got {list(labels)}")
+    runs = {l: {r.seed: r for r in results.runs(l)} for l in labels}
+    fp, y_all, out = cohort_fingerprint(cohort), cohort.y.numpy(), Results()
+    for l, by_seed in runs.items():
+        r = next(iter(by_seed.values()))
+        if "model" not in r.spec: raise ValueError(f"{l!r} is not a trained model's run (its spec has no model); the product multiplies trained branches")
+        if r.spec.get("cohort") != fp: raise ValueError(f"{l!r} ran on cohort {r.spec.get('cohort')}, not on the one given ({fp})")
+    seeds = sorted(runs[labels[0]])
+    for l in labels[1:]:
+        if sorted(runs[l]) != seeds: raise ValueError(f"{labels[0]!r} ran on seeds {seeds} but {l!r} on {sorted(runs[l])}: the product needs the same seeds")
+    reads = {l: ModelConfig.from_dict(next(iter(runs[l].values())).spec["model"]).modalities for l in labels}
+    for s in seeds:
+        parts = [runs[l][s] for l in labels]
+        first = parts[0]
+        for l, r in zip(labels[1:], parts[1:]):
+            if r.patient_id != first.patient_id or r.y != first.y or list(r.spec["split"]) != list(first.spec["split"]):
+                raise ValueError(f"the runs of {labels[0]!r} and {l!r} for seed {s} were tested on different patients (or another split): "
+                                 "the product multiplies predictions for the same test patients, so they need the same cohort, seed and split")
+        idx = split_indices(y_all, tuple(first.spec["split"]), seed=s)
+        if [cohort.patient_id[i] for i in idx["test"]] != first.patient_id:
+            raise ValueError(f"seed {s}: the runs' test patients are not this cohort's test part for split {first.spec['split']}")
+        prior = class_frequencies(y_all[idx["train"]], len(cohort.class_names))
+        present = torch.stack([torch.stack([cohort.mask[m][torch.as_tensor(idx["test"])] for m in reads[l]]).any(0) for l in labels], 1)
+        lp = torch.stack([torch.from_numpy(np.maximum(r.probabilities, 5e-7)) for r in parts], 1)
+        lp = (lp / lp.sum(-1, keepdim=True)).log()                                 # (N, K, C), renormalised after the floor
+        proba = product_of_experts(lp, present, prior.log()).exp().numpy()
+        key = "product-" + hashlib.sha1(json.dumps([r.cache_key for r in parts]).encode()).hexdigest()[:20]
+        out.append(RunResult.from_predictions(first.labels, proba, cohort.class_names, label=label, cache_key=key, seed=s,
+                                              spec={"product": list(labels), "parents": [r.cache_key for r in parts], "cohort": fp,
+                                                    "split": list(first.spec["split"]), "prior": "training-part class frequencies",
+                                                    "temperature": "none (runs store no validation predictions)"},
+                                              patient_id=list(first.patient_id), history={}, best_epoch=0,
+                                              n_params=sum(r.n_params for r in parts), train_seconds=0.0, fit_seconds=0.0, device="cpu",
+                                              threads=1, versions={"mmdr": mmdr.__version__, "code": "none (no training)"},
+                                              cached=all(r.cached for r in parts)))   # nothing trained in this call when no parent was
+    return out
 
 # %% ../nbs/30_experiments.ipynb #c38ef50c
 def family_findings(fam: pd.DataFrame,              # a `compare_runs` / `compare_family` result

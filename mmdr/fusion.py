@@ -14,16 +14,18 @@ from .data import MODALITIES, DataSpec
 from .encoders import ENCODERS, ENCODER_MODALITIES, make_encoder, num_params, RNNEncoder
 
 # %% auto #0
-__all__ = ['LEVELS', 'DEFAULT_OPERATOR', 'DEFAULT_MODALITY', 'OPERATORS', 'TOKENIZERS', 'LEVEL_MODELS', 'BranchConfig',
-           'ModelConfig', 'paper_model', 'single_branch', 'ablate', 'read_masks', 'drop_modalities', 'Branch',
-           'masked_log_softmax', 'masked_softmax', 'ConcatFusion', 'AttentionFusion', 'WeightedSumFusion',
-           'GatedFusion', 'TensorFusion', 'ImageTokens', 'TextTokens', 'TabularTokens', 'SeriesTokens', 'EarlyFusion',
-           'IntermediateFusion', 'LateFusion', 'build_model']
+__all__ = ['LEVELS', 'PRODUCT_OPERATORS', 'DEFAULT_OPERATOR', 'DEFAULT_MODALITY', 'OPERATORS', 'TOKENIZERS', 'LEVEL_MODELS',
+           'BranchConfig', 'ModelConfig', 'paper_model', 'single_branch', 'ablate', 'read_masks', 'drop_modalities',
+           'Branch', 'masked_log_softmax', 'masked_softmax', 'ConcatFusion', 'AttentionFusion', 'WeightedSumFusion',
+           'GatedFusion', 'TensorFusion', 'ImageTokens', 'TextTokens', 'TabularTokens', 'SeriesTokens',
+           'product_of_experts', 'EarlyFusion', 'IntermediateFusion', 'LateFusion', 'class_frequencies',
+           'set_class_prior', 'fit_temperature', 'fit_product_weights', 'fit_product', 'build_model']
 
 # %% ../nbs/11_fusion.ipynb #7c663bb9
 LEVELS = {"early": ("transformer",),
           "intermediate": ("concat", "attention", "weighted_sum", "gated", "tensor"),
-          "late": ("mean", "learned")}
+          "late": ("mean", "learned", "product", "weighted_product")}
+PRODUCT_OPERATORS = ("product", "weighted_product")   # late fusion by Bayes' rule: they divide out a class prior
 DEFAULT_OPERATOR = {"early": "transformer", "intermediate": "concat", "late": "mean"}
 DEFAULT_MODALITY = {"cnn": "image", "vit": "image", "rnn": "text", "fcn": "tabular"}
 
@@ -309,6 +311,22 @@ class SeriesTokens(nn.Module):
 
 TOKENIZERS = {"image": ImageTokens, "text": TextTokens, "tabular": TabularTokens, "series": SeriesTokens}
 
+# %% ../nbs/11_fusion.ipynb #4cda8ce4
+def product_of_experts(log_probs: torch.Tensor,   # (B, K, C) each expert's log p_k(y | x_k)
+                       present: torch.Tensor,     # (B, K) bool: which experts saw their modality
+                       log_prior: torch.Tensor,   # (C,) log p(y), from the training part
+                       weights: torch.Tensor | None = None  # (K,) nonnegative weight per expert; None: 1 each (Bayes' rule)
+                      ) -> torch.Tensor:          # (B, C) log p(y | the present x_k)
+    "Bayes' rule for experts independent given the class: log p(y) + Σ_k w_k (log p_k(y | x_k) − log p(y)), normalised."
+    present = torch.as_tensor(present, dtype=torch.bool, device=log_probs.device)
+    if log_probs.dim() != 3 or present.shape != log_probs.shape[:2] or log_prior.shape != log_probs.shape[-1:]:
+        raise ValueError(f"need log_probs (B, K, C), present (B, K) and log_prior (C,); got {tuple(log_probs.shape)}, "
+                         f"{tuple(present.shape)} and {tuple(log_prior.shape)}")
+    log_prior = log_prior.to(log_probs.dtype)
+    ratio = torch.where(present.unsqueeze(-1), log_probs - log_prior, 0.0)       # (B, K, C); absent experts add nothing
+    w = present.to(log_probs.dtype) if weights is None else present * weights.to(log_probs.dtype)   # (B, K)
+    return torch.log_softmax(log_prior + (w.unsqueeze(-1) * ratio).sum(1), -1)
+
 # %% ../nbs/11_fusion.ipynb #2c9c7b1e
 class _Fusion(nn.Module):
     "Shared by every fusion model: config, spec, mask reading and modality dropout."
@@ -370,20 +388,44 @@ class IntermediateFusion(_Branched):
         return self.head(self.fuse(feats, present))
 
 class LateFusion(_Branched):
-    "Each branch classifies on its own; the present branches' probabilities are averaged (equal or learned weights)."
+    "Each branch classifies on its own; the present branches' probabilities are averaged (equal or learned weights), or multiplied by Bayes' rule."
     def __init__(self, cfg, spec):
         super().__init__(cfg, spec)
         self.heads = nn.ModuleDict({b.name: nn.Sequential(nn.Dropout(cfg.dropout), nn.Linear(cfg.dim(b), spec.num_classes))
                                     for b in cfg.branches})
         self.weight_logits = nn.Parameter(torch.zeros(len(cfg.branches))) if cfg.operator == "learned" else None
+        self.uses_prior = cfg.operator in PRODUCT_OPERATORS
+        if self.uses_prior:
+            K, C = len(cfg.branches), spec.num_classes
+            self.register_buffer("log_prior", torch.full((C,), -math.log(C)))   # set_prior: the training part's frequencies
+            self.register_buffer("log_temperature", torch.zeros(K))             # fit_product: one per branch, on validation
+            self.log_weights = nn.Parameter(torch.zeros(K)) if cfg.operator == "weighted_product" else None   # w_k = exp: 1 at start
+
+    def branch_logits(self, batch):          # -> (B, K, num_classes) each head's logits, (B, K) presence
+        feats, present = self.features(batch)
+        return torch.stack([h(f).float() for h, f in zip(self.heads.values(), feats)], 1), present
 
     def branch_log_probs(self, batch):       # -> (B, K, num_classes) log-probabilities, (B, K) presence
+        if self.uses_prior:                  # each expert at its own temperature
+            z, present = self.branch_logits(batch)
+            return F.log_softmax(z / self.log_temperature.exp()[:, None], -1), present
         feats, present = self.features(batch)
         lp = torch.stack([F.log_softmax(h(f).float(), -1) for h, f in zip(self.heads.values(), feats)], 1)
         return lp, present
 
+    def set_prior(self, prior):              # (num_classes,) class probabilities, e.g. class_frequencies(train.y, C)
+        "Set the class prior the product divides out (a buffer: the training part's class frequencies, never learned)."
+        if not self.uses_prior: raise ValueError(f"the {self.config.operator!r} operator divides out no prior; only {list(PRODUCT_OPERATORS)} do")
+        p = torch.as_tensor(prior, dtype=torch.float64).flatten()
+        if p.shape != self.log_prior.shape or not bool((p > 0).all()) or abs(float(p.sum()) - 1) > 1e-6:
+            raise ValueError(f"the prior must be {len(self.log_prior)} positive class probabilities summing to 1, got {p.tolist()}")
+        self.log_prior.copy_(p.log().to(self.log_prior))
+        return self
+
     def forward(self, batch):                # -> (B, num_classes): log of the fused probabilities
         lp, present = self.branch_log_probs(batch)
+        if self.uses_prior:
+            return product_of_experts(lp, present, self.log_prior, None if self.log_weights is None else self.log_weights.exp())
         logits = self.weight_logits if self.weight_logits is not None else lp.new_zeros(lp.shape[1])
         log_w = masked_log_softmax(logits, present)                             # (B, K), -inf where absent
         fused = torch.logsumexp(lp + log_w.unsqueeze(-1), 1)                    # log sum_k w_k p_k
@@ -391,6 +433,86 @@ class LateFusion(_Branched):
         return torch.where(present.any(1, keepdim=True), fused, uniform)
 
 LEVEL_MODELS = {"early": EarlyFusion, "intermediate": IntermediateFusion, "late": LateFusion}
+
+# %% ../nbs/11_fusion.ipynb #01828d3b
+def class_frequencies(labels,            # (N,) class indices of the training part
+                      num_classes: int
+                     ) -> torch.Tensor:  # (C,) float64, sums to 1
+    "The class frequencies of `labels`: the product's prior. Every class must occur, or Bayes' rule would divide by 0."
+    y = torch.as_tensor(labels).long().flatten()
+    if len(y) == 0: raise ValueError("no labels: the prior is the training part's class frequencies, and it is empty")
+    if int(y.min()) < 0 or int(y.max()) >= num_classes: raise ValueError(f"labels must lie in 0..{num_classes - 1}, got {int(y.min())}..{int(y.max())}")
+    counts = torch.bincount(y, minlength=num_classes).double()
+    if bool((counts == 0).any()):
+        raise ValueError(f"classes {(counts == 0).nonzero().flatten().tolist()} have no training patient; the product divides "
+                         f"by the prior, so every class needs at least one (counts {counts.long().tolist()})")
+    return counts / counts.sum()
+
+def set_class_prior(model: nn.Module,   # a built model
+                    labels              # (N,) class indices of the training part
+                   ) -> bool:           # True when the model has a prior and it was set
+    "Set a product model's prior to the training part's class frequencies; models without a prior are left as they are."
+    if not getattr(model, "uses_prior", False): return False
+    model.set_prior(class_frequencies(labels, len(model.log_prior)))
+    return True
+
+# %% ../nbs/11_fusion.ipynb #59eeb609
+def fit_temperature(logits: torch.Tensor,  # (N, C) one expert's logits on validation patients
+                    labels: torch.Tensor,  # (N,) their classes
+                    max_iter: int = 100
+                   ) -> float:
+    "The temperature T minimising the negative log-likelihood of softmax(logits / T) (temperature scaling), within [0.01, 100]."
+    z, y = logits.detach().double(), torch.as_tensor(labels).long()
+    if len(z) == 0: raise ValueError("no validation patients to fit a temperature on")
+    log_t = torch.zeros((), dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.LBFGS([log_t], lr=1, max_iter=max_iter, line_search_fn="strong_wolfe")
+    def nll():
+        opt.zero_grad(); loss = F.cross_entropy(z / log_t.exp(), y); loss.backward(); return loss
+    with torch.enable_grad(): opt.step(nll)
+    return float(log_t.detach().exp().clamp(0.01, 100))   # NLL is convex in 1/T: clamping keeps it below its value at T = 1
+
+def fit_product_weights(log_probs: torch.Tensor,  # (N, K, C) the experts' log-probabilities on validation patients
+                        present: torch.Tensor,    # (N, K) bool
+                        log_prior: torch.Tensor,  # (C,)
+                        labels: torch.Tensor,     # (N,)
+                        max_iter: int = 100
+                       ) -> torch.Tensor:         # (K,) positive weights
+    "The weights w_k (= exp of a free parameter) minimising the negative log-likelihood of the weighted product."
+    lp, y = log_probs.detach().double(), torch.as_tensor(labels).long()
+    log_w = torch.zeros(lp.shape[1], dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.LBFGS([log_w], lr=1, max_iter=max_iter, line_search_fn="strong_wolfe")
+    def nll():
+        opt.zero_grad(); loss = F.nll_loss(product_of_experts(lp, present, log_prior.double(), log_w.exp()), y); loss.backward(); return loss
+    with torch.enable_grad(): opt.step(nll)
+    return log_w.detach().exp().clamp(max=100)            # an expert that is never wrong on validation: not infinitely trusted
+
+@torch.no_grad()
+def fit_product(model: nn.Module,   # a late-fusion model with operator "product" or "weighted_product"
+                batches             # validation batches (e.g. make_loader(data.valid, 256))
+               ) -> dict:           # {branch: {"patients": n, "temperature": T_k, "weight": w_k}}
+    "Fit each branch's temperature on validation (its own NLL), then, for weighted_product, the weights (fused NLL); encoders and heads stay frozen."
+    if not getattr(model, "uses_prior", False):
+        raise ValueError(f"fit_product needs a late-fusion model with operator in {list(PRODUCT_OPERATORS)}, got {type(model).__name__}"
+                         + (f" with operator {model.config.operator!r}" if hasattr(model, "config") else ""))
+    was_training = model.training; model.eval()
+    dev = model.log_prior.device
+    from mmdr.data import to_device
+    parts = [(*model.branch_logits(to_device(b, dev)), b["label"]) for b in batches]
+    model.train(was_training)
+    if not parts: raise ValueError("fit_product got no validation batches")
+    z, present, y = (torch.cat([p[i].cpu() for p in parts]) for i in range(3))   # (N, K, C), (N, K), (N,)
+    out = {}
+    for k, name in enumerate(model.branches):
+        n = int(present[:, k].sum())
+        t = fit_temperature(z[present[:, k], k], y[present[:, k]]) if n else 1.0   # no validation patient has it: left at 1
+        model.log_temperature[k] = math.log(t)
+        out[name] = {"patients": n, "temperature": t, "weight": 1.0}
+    if model.log_weights is not None:
+        lp = F.log_softmax(z.double() / model.log_temperature.double().exp().cpu()[:, None], -1)
+        w = fit_product_weights(lp, present, model.log_prior.cpu(), y)
+        model.log_weights.copy_(w.log().to(model.log_weights))
+        for k, name in enumerate(model.branches): out[name]["weight"] = float(w[k])
+    return out
 
 # %% ../nbs/11_fusion.ipynb #d01adb97
 def build_model(cfg: ModelConfig,   # what to build

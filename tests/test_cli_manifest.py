@@ -21,7 +21,7 @@ def test_dry_run_prints_the_report_and_the_plan_and_runs_nothing(tmp_path):
     lines = r.stdout.splitlines()
     assert lines[0].startswith("[mmdr] cohort from") and "10 patient(s); classes a 5, b 5; modalities text, tabular" in lines[0]
     assert lines[1] == "no settings file (my_cohort.toml); no measurements file (my_cohort.measurements.csv)"
-    assert lines[2] == "Table I rows: RNN, FCN, Ours (their fusion), Classical, Majority class; the ablation removes RNN, FCN"
+    assert lines[2] == "Table I rows: RNN, FCN, Ours (their fusion), Product (no training), Classical, Majority class; the ablation removes RNN, FCN"
     assert lines[3].startswith("ExclusionReport: 0 record(s); 0 of 10 input patient(s) excluded")
     plan = lines[-1]
     assert "40_table1.ipynb, 41_fig4_ablation.ipynb on the pytest_cohort cohort" in plan and "dry run" in plan

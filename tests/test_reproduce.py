@@ -23,7 +23,7 @@ def test_reproduce_writes_table1_and_figure4(quick_out):
     for f in ("table1.csv", "table1.md", "table1.tex", "fig4_ablation.png", "fig4_ablation.svg", "fig4_ablation.csv", "manifest.json"):
         assert (out / f).stat().st_size > 0, f
     t = pd.read_csv(out / "table1.csv", index_col=0)
-    assert list(t.index) == ["CNN", "RNN", "Transformer", "FCN", "Ours", "Classical"]
+    assert list(t.index) == ["CNN", "RNN", "Transformer", "FCN", "Ours", "Product (no training)", "Classical"]
     assert t.loc["Ours", "paper accuracy"] == 0.77                       # the paper's column is the paper's
     assert "±" in t.loc["Ours", "accuracy"]                              # ours is measured: mean ± sd [CI]
     man = json.loads((out / "manifest.json").read_text())
@@ -37,7 +37,7 @@ def test_second_run_comes_from_the_cache(quick_out):
     again = run("reproduce", "--profile", "quick", "--device", "cpu", "--out", str(out))
     assert again.returncode == 0, again.stderr
     man = json.loads((out / "manifest.json").read_text())
-    assert man["table1"]["runs_from_cache"] == man["table1"]["runs"] == 12
+    assert man["table1"]["runs_from_cache"] == man["table1"]["runs"] == 14   # 7 rows x 2 seeds; the product of cached runs counts as cached
     assert man["fig4_ablation"]["runs_from_cache"] == man["fig4_ablation"]["runs"]
 
 def test_a_failing_notebook_exits_nonzero_and_names_it(tmp_path):
