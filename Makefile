@@ -48,6 +48,9 @@ $(STAMP): $(BIN)/python settings.ini setup.py Makefile
 	@echo "== installing the pinned set and mmdr (editable) into $(BIN)/.."
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet $(PINS) -e .
+	@# The checkout on sys.path too: then a folder named mmdr in the working directory (a clone seen from its parent)
+	@# cannot shadow the package as an empty namespace package (the editable finder alone is consulted after it).
+	$(BIN)/python -c "import pathlib, sysconfig; pathlib.Path(sysconfig.get_paths()['purelib'], 'mmdr-checkout.pth').write_text(str(pathlib.Path.cwd()) + '\\n')"
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -49,3 +49,15 @@ def test_readme_shows_the_committed_table1_and_figure4():
 
 def test_ci_calls_the_readme_test_command():
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_a_folder_named_mmdr_in_the_working_directory_does_not_shadow_the_package(tmp_path):
+    "From the folder above a clone named `mmdr`, `import mmdr` is still the package (make install puts the checkout on sys.path)."
+    import subprocess, sys
+    (tmp_path / "mmdr").mkdir()                       # what a clone named mmdr looks like from its parent: a folder, no __init__.py
+    out = subprocess.run([sys.executable, "-c", "import mmdr; print(mmdr.__version__); print(mmdr.__file__)"],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, ("a folder named mmdr in the working directory shadows the package (run `make install`, which writes "
+                                 "mmdr-checkout.pth into site-packages): " + out.stderr[-800:])
+    version, where = out.stdout.split()
+    assert Path(where) == ROOT / "mmdr" / "__init__.py", where
