@@ -17,6 +17,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import log_loss
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+from fastcore.basics import patch
 from .data import Cohort
 
 # %% auto #0
@@ -47,6 +48,7 @@ def _series_stats(c: Cohort) -> np.ndarray:
     last = x[np.arange(n), np.maximum(lengths - 1, 0)]                              # (N, C)
     return np.concatenate([mean, sd, last], 1)
 
+# %% ../nbs/22_baselines.ipynb #a743640f
 class BaselineFeatures:
     "Simple per-modality features for a classical model, every statistic learned from the training part only."
     def __init__(self, modalities=None,           # modalities to use; None = every modality of the training cohort
@@ -98,32 +100,35 @@ class BaselineFeatures:
         self.feature_names_ = names
         return self
 
-    def transform(self, c: Cohort) -> np.ndarray:
-        "(N, D) float features: each modality's block, then its absent indicator, in `modalities_` order."
-        if not hasattr(self, "state_"): raise ValueError("call fit(train) before transform")
-        blocks = []
-        for m in self.modalities_:
-            if m not in c.x: raise ValueError(f"the cohort has no {m}, which these features were fitted with")
-            obs = c.mask[m].numpy(); n = len(c)
-            if m == "image":
-                pca = self.state_[m]
-                z = np.zeros((n, pca.n_components_))                                # absent: the training mean image
-                if obs.any(): z[obs] = pca.transform(_pool_images(c.x["image"][torch.as_tensor(obs)], self.image_pool))
-            elif m == "text":
-                z = self.state_[m].transform(_notes_as_words(c)).toarray().astype(np.float64)  # absent: no n-grams
-            elif m == "tabular":
-                v = c.x["tabular"].numpy().astype(np.float64).copy()
-                v[~obs] = np.nan                                                    # absent table: every lab missing
-                miss = np.isnan(v)
-                z = np.concatenate([np.where(miss, self.state_[m][None, :], v), miss.astype(np.float64)], 1)
-            elif m == "series":
-                z = _series_stats(c); z[~obs] = self.state_[m]
-            blocks += [z, (~obs).astype(np.float64)[:, None]]
-        return np.concatenate(blocks, 1)
+# %% ../nbs/22_baselines.ipynb #5c94c13b
+@patch
+def transform(self: BaselineFeatures, c: Cohort) -> np.ndarray:
+    "(N, D) float features: each modality's block, then its absent indicator, in `modalities_` order."
+    if not hasattr(self, "state_"): raise ValueError("call fit(train) before transform")
+    blocks = []
+    for m in self.modalities_:
+        if m not in c.x: raise ValueError(f"the cohort has no {m}, which these features were fitted with")
+        obs = c.mask[m].numpy(); n = len(c)
+        if m == "image":
+            pca = self.state_[m]
+            z = np.zeros((n, pca.n_components_))                                # absent: the training mean image
+            if obs.any(): z[obs] = pca.transform(_pool_images(c.x["image"][torch.as_tensor(obs)], self.image_pool))
+        elif m == "text":
+            z = self.state_[m].transform(_notes_as_words(c)).toarray().astype(np.float64)  # absent: no n-grams
+        elif m == "tabular":
+            v = c.x["tabular"].numpy().astype(np.float64).copy()
+            v[~obs] = np.nan                                                    # absent table: every lab missing
+            miss = np.isnan(v)
+            z = np.concatenate([np.where(miss, self.state_[m][None, :], v), miss.astype(np.float64)], 1)
+        elif m == "series":
+            z = _series_stats(c); z[~obs] = self.state_[m]
+        blocks += [z, (~obs).astype(np.float64)[:, None]]
+    return np.concatenate(blocks, 1)
 
-    def fit_transform(self, train: Cohort) -> np.ndarray: return self.fit(train).transform(train)
+@patch
+def fit_transform(self: BaselineFeatures, train: Cohort) -> np.ndarray: return self.fit(train).transform(train)
 
-# %% ../nbs/22_baselines.ipynb #3dcd3fc1
+# %% ../nbs/22_baselines.ipynb #af59d3bd
 BASELINE_MODELS = ("logreg", "hgb")
 
 def _logreg(Xtr, ytr, Xva, yva, seed, Cs=(0.001, 0.01, 0.1, 1.0)):
@@ -159,6 +164,7 @@ def _full_proba(model, X, k):
     out = np.zeros((len(X), k)); out[:, classes] = p
     return out
 
+# %% ../nbs/22_baselines.ipynb #236e02a4
 def fit_baseline(train: Cohort,             # the training part: every learned statistic comes from here
                  valid: Cohort,             # the validation part: chooses C (logreg) or the number of trees (hgb)
                  test: Cohort,              # the test part: only scored

@@ -8,6 +8,7 @@ import math, time
 import torch
 import torch.nn.functional as F
 from torch import nn
+from fastcore.basics import patch
 from torchvision.models import VisionTransformer, resnet18
 
 # %% auto #0
@@ -152,7 +153,7 @@ class ViTEncoder(nn.Module):
     def forward(self, x):                   # (B, C, H, W) -> (B, out_dim)
         return self.forward_head(self.forward_features(x))
 
-# %% ../nbs/10_encoders.ipynb #1c82d58c
+# %% ../nbs/10_encoders.ipynb #5ab85ed2
 def reverse_valid(x: torch.Tensor,        # (B, T, ...) a padded batch of sequences
                   lengths: torch.Tensor   # (B,) valid steps of each row
                  ) -> torch.Tensor:       # (B, T, ...)
@@ -161,6 +162,7 @@ def reverse_valid(x: torch.Tensor,        # (B, T, ...) a padded batch of sequen
     idx = torch.where(t < lengths[:, None], lengths[:, None] - 1 - t, t)        # (B, T): step read by each position
     return x.gather(1, idx.view(*idx.shape, *[1] * (x.ndim - 2)).expand_as(x))
 
+# %% ../nbs/10_encoders.ipynb #7785a5c6
 class RNNEncoder(nn.Module):
     "Embedding (tokens) or linear (series) front, an LSTM/GRU (both ways), its outputs pooled over the valid steps, projected."
     def __init__(self,
@@ -203,36 +205,40 @@ class RNNEncoder(nn.Module):
             lengths = (x != self.pad_id).sum(1) if self.tokens else torch.full((x.shape[0],), x.shape[1])
         return lengths.to(device=x.device, dtype=torch.long).clamp(1, x.shape[1])  # an empty sequence reads one pad
 
-    def forward_features(self, x, lengths=None):  # (B, T) ids or (B, T, C) values -> (B, T', D * hidden_dim), (B,)
-        "The RNN's output at every step (exact at the valid steps; backward half second), and the valid lengths."
-        want = 2 if self.tokens else 3
-        if x.ndim != want:
-            raise ValueError(f"RNNEncoder({'vocab_size' if self.tokens else 'in_features'}=...) expects "
-                             f"{'(B, T) token ids' if self.tokens else '(B, T, C) values'}, got shape {tuple(x.shape)}")
-        lengths = self.lengths(x, lengths)
-        x = x[:, :int(lengths.max())]                             # padding after the longest sequence is skipped
-        e = self.front(x)                                         # (B, T', embed_dim)
-        out = self.rnn(e)[0]                                      # (B, T', hidden_dim), causal: exact at valid steps
-        if self.bidirectional:                                    # reversed in place, padding still last: causal again
-            back = reverse_valid(self.rnn_reverse(reverse_valid(e, lengths))[0], lengths)   # (B, T', hidden_dim)
-            out = torch.cat([out, back], -1)                      # (B, T', 2 * hidden_dim)
-        return out, lengths
+# %% ../nbs/10_encoders.ipynb #37f0d9ea
+@patch
+def forward_features(self: RNNEncoder, x, lengths=None):  # (B, T) ids or (B, T, C) values -> (B, T', D * hidden_dim), (B,)
+    "The RNN's output at every step (exact at the valid steps; backward half second), and the valid lengths."
+    want = 2 if self.tokens else 3
+    if x.ndim != want:
+        raise ValueError(f"RNNEncoder({'vocab_size' if self.tokens else 'in_features'}=...) expects "
+                         f"{'(B, T) token ids' if self.tokens else '(B, T, C) values'}, got shape {tuple(x.shape)}")
+    lengths = self.lengths(x, lengths)
+    x = x[:, :int(lengths.max())]                             # padding after the longest sequence is skipped
+    e = self.front(x)                                         # (B, T', embed_dim)
+    out = self.rnn(e)[0]                                      # (B, T', hidden_dim), causal: exact at valid steps
+    if self.bidirectional:                                    # reversed in place, padding still last: causal again
+        back = reverse_valid(self.rnn_reverse(reverse_valid(e, lengths))[0], lengths)   # (B, T', hidden_dim)
+        out = torch.cat([out, back], -1)                      # (B, T', 2 * hidden_dim)
+    return out, lengths
 
-    def forward_head(self, out, lengths):   # (B, T', D * hidden_dim), (B,) -> (B, out_dim)
-        "Pool the outputs over the valid steps, then project."
-        valid = (torch.arange(out.shape[1], device=out.device) < lengths[:, None]).unsqueeze(-1)   # (B, T', 1)
-        mean = lambda: (out * valid).sum(1) / lengths[:, None]                                      # (B, D * hidden)
-        peak = lambda: out.masked_fill(~valid, float("-inf")).amax(1)                               # (B, D * hidden)
-        if self.pool == "mean": h = mean()
-        elif self.pool == "max": h = peak()
-        elif self.pool == "meanmax": h = torch.cat([mean(), peak()], 1)                             # (B, 2 * D * hidden)
-        else:
-            h = out[torch.arange(len(out), device=out.device), lengths - 1]       # forward direction: last valid step
-            if self.bidirectional: h = torch.cat([h[:, :self.hidden_dim], out[:, 0, self.hidden_dim:]], 1)  # backward: step 0
-        return self.head(h)
+@patch
+def forward_head(self: RNNEncoder, out, lengths):   # (B, T', D * hidden_dim), (B,) -> (B, out_dim)
+    "Pool the outputs over the valid steps, then project."
+    valid = (torch.arange(out.shape[1], device=out.device) < lengths[:, None]).unsqueeze(-1)   # (B, T', 1)
+    mean = lambda: (out * valid).sum(1) / lengths[:, None]                                      # (B, D * hidden)
+    peak = lambda: out.masked_fill(~valid, float("-inf")).amax(1)                               # (B, D * hidden)
+    if self.pool == "mean": h = mean()
+    elif self.pool == "max": h = peak()
+    elif self.pool == "meanmax": h = torch.cat([mean(), peak()], 1)                             # (B, 2 * D * hidden)
+    else:
+        h = out[torch.arange(len(out), device=out.device), lengths - 1]       # forward direction: last valid step
+        if self.bidirectional: h = torch.cat([h[:, :self.hidden_dim], out[:, 0, self.hidden_dim:]], 1)  # backward: step 0
+    return self.head(h)
 
-    def forward(self, x, lengths=None):     # -> (B, out_dim)
-        return self.forward_head(*self.forward_features(x, lengths))
+@patch
+def forward(self: RNNEncoder, x, lengths=None):     # -> (B, out_dim)
+    return self.forward_head(*self.forward_features(x, lengths))
 
 # %% ../nbs/10_encoders.ipynb #7d3d7165
 class FCNEncoder(nn.Module):

@@ -29,7 +29,7 @@ PRODUCT_OPERATORS = ("product", "weighted_product")   # late fusion by Bayes' ru
 DEFAULT_OPERATOR = {"early": "transformer", "intermediate": "concat", "late": "mean"}
 DEFAULT_MODALITY = {"cnn": "image", "vit": "image", "rnn": "text", "fcn": "tabular"}
 
-# %% ../nbs/11_fusion.ipynb #71a56d7b
+# %% ../nbs/11_fusion.ipynb #92fb304d
 @dataclass
 class BranchConfig(Config):
     "One branch: a name, the encoder it uses and the modality it reads."
@@ -51,6 +51,7 @@ class BranchConfig(Config):
         if self.feature_dim is not None and (not isinstance(self.feature_dim, int) or self.feature_dim < 1):
             raise ValueError(f"branch {self.name!r}: feature_dim must be a positive integer, got {self.feature_dim!r}")
 
+# %% ../nbs/11_fusion.ipynb #29e44468
 @dataclass
 class ModelConfig(Config):
     "Branches, fusion level and operator, and sizes: everything `build_model` needs besides the DataSpec."
@@ -171,7 +172,7 @@ class Branch(nn.Module):
         if len(idx): out = out.index_copy(0, idx, self.encode(x[idx], None if lengths is None else lengths[idx]))
         return out
 
-# %% ../nbs/11_fusion.ipynb #32b71950
+# %% ../nbs/11_fusion.ipynb #bb85bb9b
 def masked_log_softmax(logits: torch.Tensor,   # (B, K) or (K,) scores
                        present: torch.Tensor   # (B, K) bool
                       ) -> torch.Tensor:       # (B, K): -inf where absent
@@ -186,6 +187,7 @@ def masked_softmax(logits: torch.Tensor,   # (B, K) or (K,) scores
     "Softmax over the present entries of each row; all-zero rows where nothing is present."
     return masked_log_softmax(logits, present).exp() * present.any(-1, keepdim=True)
 
+# %% ../nbs/11_fusion.ipynb #4ed040aa
 class ConcatFusion(nn.Module):
     "Concatenate the branch features."
     def __init__(self, dims: list, **_):
@@ -221,6 +223,7 @@ class WeightedSumFusion(nn.Module):
         w = masked_softmax(self.logits, present)                         # (B, K)
         return (w.unsqueeze(-1) * torch.stack(feats, 1)).sum(1)          # (B, d)
 
+# %% ../nbs/11_fusion.ipynb #1a6a7da6
 class GatedFusion(nn.Module):
     "Per-branch sigmoid gates computed from all features, scaling each feature elementwise."
     def __init__(self, dims: list, **_):
@@ -249,7 +252,7 @@ class TensorFusion(nn.Module):
 OPERATORS = {"concat": ConcatFusion, "attention": AttentionFusion, "weighted_sum": WeightedSumFusion,
              "gated": GatedFusion, "tensor": TensorFusion}
 
-# %% ../nbs/11_fusion.ipynb #a9b19bf8
+# %% ../nbs/11_fusion.ipynb #1f9ed731
 def _pos_embed(n, d):
     p = nn.Parameter(torch.zeros(1, n, d)); nn.init.trunc_normal_(p, std=0.02); return p
 
@@ -280,6 +283,7 @@ class TextTokens(nn.Module):
         x, valid = x[:, :T], valid[:, :T]
         return self.embed(x) + self.pos[:, :T], valid
 
+# %% ../nbs/11_fusion.ipynb #285ce698
 class TabularTokens(nn.Module):
     "One token per lab: value * w_j + b_j, or lab j's learned missing token."
     def __init__(self, spec, d, **_):
@@ -327,7 +331,7 @@ def product_of_experts(log_probs: torch.Tensor,   # (B, K, C) each expert's log 
     w = present.to(log_probs.dtype) if weights is None else present * weights.to(log_probs.dtype)   # (B, K)
     return torch.log_softmax(log_prior + (w.unsqueeze(-1) * ratio).sum(1), -1)
 
-# %% ../nbs/11_fusion.ipynb #2c9c7b1e
+# %% ../nbs/11_fusion.ipynb #12574bb2
 class _Fusion(nn.Module):
     "Shared by every fusion model: config, spec, mask reading and modality dropout."
     def __init__(self, cfg: ModelConfig, spec: DataSpec):
@@ -364,6 +368,7 @@ class EarlyFusion(_Fusion):
         x = self.encoder(torch.cat(tokens, 1), src_key_padding_mask=torch.cat(hidden, 1))   # (B, 1 + N, d)
         return self.head(self.norm(x[:, 0]))
 
+# %% ../nbs/11_fusion.ipynb #e01ec638
 class _Branched(_Fusion):
     "Shared by intermediate and late fusion: one `Branch` per branch config."
     def __init__(self, cfg, spec):
@@ -387,6 +392,7 @@ class IntermediateFusion(_Branched):
         feats, present = self.features(batch)
         return self.head(self.fuse(feats, present))
 
+# %% ../nbs/11_fusion.ipynb #6136dc07
 class LateFusion(_Branched):
     "Each branch classifies on its own; the present branches' probabilities are averaged (equal or learned weights), or multiplied by Bayes' rule."
     def __init__(self, cfg, spec):
