@@ -30,7 +30,7 @@ def notebook_parameters(profile: str, device: str, out_dir: str | Path,
                         notebook: str | None = None   # add this notebook's own parameters for `profile` (NOTEBOOK_PARAMETERS)
                        ) -> dict:
     "The papermill parameters for `profile`: every field of the profile, plus device and output folder (and a notebook's own)."
-    from mmdr.experiments import get_profile
+    from mmdr.runs import get_profile
     p = get_profile(profile).to_dict()
     own = NOTEBOOK_PARAMETERS.get(Path(notebook).name, {}).get(profile, {}) if notebook else {}
     return {"profile": p.pop("name"), **p, "device": device, "out_dir": str(Path(out_dir).resolve()), **own}
@@ -252,7 +252,7 @@ def manifest_report(manifest: str | Path) -> str:
         raise ManifestProblem(f"{e}\nEverything that is wrong with it (read with on_error='exclude'):\n{full}") from e
     counts = np.bincount(cohort.y.numpy(), minlength=len(cohort.class_names))
     from mmdr.experiments import cohort_rows
-    try: rows = list(cohort_rows(cohort))                  # the Table I rows its modalities allow (30_experiments)
+    try: rows = list(cohort_rows(cohort))                  # the Table I rows its modalities allow (30c_experiments)
     except ValueError as e: raise ManifestProblem(f"{Path(manifest).name}: {e}") from None
     try: report = repr(ExclusionReport.of(cohort))
     except ValueError: report = "ExclusionReport: none recorded"
@@ -358,7 +358,7 @@ def train_command(model: str = "paper",          # "paper", or a single branch: 
     from mmdr.synthetic import make_cohort
     from mmdr.fusion import paper_model, single_branch
     from mmdr.train import TrainConfig, rank, world_size
-    from mmdr.experiments import make_specs, run_one
+    from mmdr.runs import make_specs, run_one
     started = False
     if int(os.environ.get("WORLD_SIZE", "1")) > 1 and not dist.is_initialized():
         dev = get_device(device)

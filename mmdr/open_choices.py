@@ -13,7 +13,8 @@ from .fusion import BranchConfig, paper_model
 from .train import TrainConfig
 from .metrics import classification_metrics
 from .synthetic import SyntheticConfig
-from .experiments import PAPER_TABLE1, TABLE1_ROWS, ablation_models, get_profile, table1_models
+from .runs import get_profile
+from .experiments import PAPER_TABLE1, TABLE1_ROWS, ablation_models, table1_models
 
 # %% auto #0
 __all__ = ['MEASURED', 'IMAGE_ENCODER_CHOICES', 'SEQUENCE_ENCODER_CHOICES', 'TRAINING_CHOICES', 'DATA_CHOICES', 'OPEN_CHOICES',

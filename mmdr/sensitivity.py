@@ -17,8 +17,9 @@ from .fusion import ModelConfig, paper_model, single_branch
 from .train import TrainConfig
 from .metrics import seed_interval, fmt_interval
 from .synthetic import SyntheticConfig, make_cohort
-from .experiments import (Experiment, Results, get_profile, make_specs, run_grid, compare_runs, ablation_models,
-                              TABLE1_ROWS, ABLATION_ROWS)
+from .runs import Results, get_profile, make_specs
+from .pool import run_grid
+from .experiments import Experiment, compare_runs, ablation_models, TABLE1_ROWS, ABLATION_ROWS
 from .open_choices import code_defaults
 
 # %% auto #0

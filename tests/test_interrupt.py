@@ -88,7 +88,8 @@ def test_ctrl_c_stops_reproduce_and_a_rerun_gives_the_same_results(tmp_path):
     after = _results(cache)
     assert len(after) == 12 and all(after[k] == v for k, v in kept.items())   # every run once; the kept ones untouched
     # the runs kept at the interrupt are what an uninterrupted run gives: retrain some here, in one go, and compare
-    from mmdr.experiments import RunSpec, load_cohort, run_one
+    from mmdr.runs import RunSpec, run_one
+    from mmdr.experiments import load_cohort
     cohort = load_cohort("", n_patients=400, image_size=64)      # the quick profile's cohort (run_one checks its fingerprint)
     deep = [k for k in kept if not k.startswith("classical-")][:3]
     assert deep
@@ -123,7 +124,8 @@ import json, os, sys, threading, time
 from mmdr.synthetic import make_cohort
 from mmdr.fusion import single_branch, paper_model
 from mmdr.train import TrainConfig
-from mmdr.experiments import make_specs, run_grid, _POOL
+from mmdr.runs import make_specs
+from mmdr.pool import run_grid, _POOL
 cohort = make_cohort(n_patients=200, image_size=32, seed=0)
 specs = make_specs([("FCN", single_branch("fcn")), ("Ours", paper_model())], cohort, seeds=6, train=TrainConfig(epochs=20, patience=20))
 def report():                       # the pool's worker PIDs, for the test to watch
@@ -155,7 +157,8 @@ import json, os, threading, time
 from mmdr.synthetic import make_cohort
 from mmdr.fusion import single_branch, paper_model
 from mmdr.train import TrainConfig
-from mmdr.experiments import make_specs, run_grid, _POOL
+from mmdr.runs import make_specs
+from mmdr.pool import run_grid, _POOL
 cohort = make_cohort(n_patients=200, image_size=32, seed=0)
 specs = make_specs([("FCN", single_branch("fcn")), ("Ours", paper_model())], cohort, seeds=3, train=TrainConfig(epochs=3))
 def report():

@@ -6,7 +6,7 @@ message names the setting, the CPU capability torch computed with and the CPU, b
 import json, os, platform, subprocess, sys
 from pathlib import Path
 import pytest
-from mmdr.experiments import numerics_canary
+from mmdr.runs import numerics_canary
 
 REF = json.loads((Path(__file__).parent / "numerics_canary.json").read_text())
 
@@ -22,7 +22,7 @@ def test_canary_matches_the_committed_digest():
 
 def test_native_setting_is_recorded_and_keyed_apart():
     "A process with MMDR_NUMERICS=native computes at its CPU's own capability and records it; its run keys differ from portable ones."
-    code = ("import json; from mmdr.core import numerics_state, numerics_key; from mmdr.experiments import make_specs, RunSpec;"
+    code = ("import json; from mmdr.core import numerics_state, numerics_key; from mmdr.runs import make_specs, RunSpec;"
             "print(json.dumps({'state': numerics_state(), 'key': numerics_key()}))")
     out = subprocess.run([sys.executable, "-c", code], env={**os.environ, "MMDR_NUMERICS": "native"}, capture_output=True, text=True,
                          timeout=120, cwd="/")

@@ -7,7 +7,9 @@ import pytest
 from mmdr.data import prepare, toy_cohort
 from mmdr.fusion import single_branch, paper_model, ModelConfig, BranchConfig
 from mmdr.train import TrainConfig
-from mmdr.experiments import make_specs, run_one, run_grid, cohort_fingerprint, shutdown_pool
+from mmdr.data import cohort_fingerprint
+from mmdr.runs import make_specs, run_one
+from mmdr.pool import run_grid, shutdown_pool
 
 sys.path.insert(0, str(Path(__file__).parent))
 from frames_cohort import frames_cohort
@@ -70,7 +72,8 @@ def test_a_script_without_a_main_guard_can_use_workers(tmp_path):
         from mmdr.data import toy_cohort
         from mmdr.fusion import single_branch
         from mmdr.train import TrainConfig
-        from mmdr.experiments import make_specs, run_grid
+        from mmdr.runs import make_specs
+        from mmdr.pool import run_grid
         c = toy_cohort(n=80, image_size=16)
         res = run_grid(make_specs([("FCN", single_branch("fcn"))], c, seeds=4, train=TrainConfig(epochs=1)), c,
                        cache_dir={str(tmp_path / "cache")!r}, progress=False, workers=2)

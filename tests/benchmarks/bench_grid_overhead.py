@@ -12,7 +12,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from frames_cohort import frames_cohort
 from mmdr.fusion import ModelConfig, BranchConfig, single_branch
 from mmdr.train import TrainConfig
-from mmdr.experiments import make_specs, run_grid, shutdown_pool
+from mmdr.runs import make_specs
+from mmdr.pool import run_grid, shutdown_pool
 
 def grids(cohort):
     series = BranchConfig(name="series_rnn", encoder="rnn", modality="series")

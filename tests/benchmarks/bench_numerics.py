@@ -41,7 +41,7 @@ import json, sys
 import numpy as np
 from mmdr.synthetic import make_cohort
 from mmdr.fusion import paper_model, single_branch
-from mmdr.experiments import make_specs, run_one
+from mmdr.runs import make_specs, run_one
 from mmdr.train import TrainConfig
 name = sys.argv[1]
 cohort = make_cohort(n_patients=400, image_size=64, seed=0)
