@@ -14,8 +14,9 @@ from fastcore.basics import patch
 from .core import Config
 
 # %% auto #0
-__all__ = ['MODALITIES', 'Cohort', 'DataSpec', 'toy_cohort', 'cohort_fingerprint', 'split_indices', 'split_cohort',
-           'Preprocessor', 'Prepared', 'prepare', 'ImageAugment', 'CohortDataset', 'make_loader', 'to_device']
+__all__ = ['MODALITIES', 'DEFAULT_SPLIT', 'Cohort', 'DataSpec', 'toy_cohort', 'cohort_fingerprint', 'split_indices',
+           'split_cohort', 'Preprocessor', 'Prepared', 'prepare', 'ImageAugment', 'CohortDataset', 'make_loader',
+           'to_device']
 
 # %% ../nbs/01_data.ipynb #e4850e40
 MODALITIES = ("image", "text", "tabular", "series")
@@ -202,8 +203,10 @@ def cohort_fingerprint(cohort: Cohort) -> str:
     return h.hexdigest()[:24]
 
 # %% ../nbs/01_data.ipynb #447a0992
+DEFAULT_SPLIT = (0.7, 0.15, 0.15)   # train, valid, test fractions, by patient: the paper's split
+
 def split_indices(y,                                   # (N,) class labels
-                  fractions: tuple = (0.7, 0.15, 0.15),  # train, valid, test
+                  fractions: tuple = DEFAULT_SPLIT,  # train, valid, test
                   seed: int = 0,                        # split seed
                   stratify: bool = True                 # keep class proportions in every part
                  ) -> dict:
@@ -221,7 +224,7 @@ def split_indices(y,                                   # (N,) class labels
         parts["train"].append(g[:n_train]); parts["valid"].append(g[n_train:n_train + n_valid]); parts["test"].append(g[n_train + n_valid:])
     return {k: np.sort(np.concatenate(v)) for k, v in parts.items()}
 
-def split_cohort(cohort: Cohort, fractions: tuple = (0.7, 0.15, 0.15), seed: int = 0) -> dict:
+def split_cohort(cohort: Cohort, fractions: tuple = DEFAULT_SPLIT, seed: int = 0) -> dict:
     "Split a cohort into {'train', 'valid', 'test'} cohorts by patient, stratified by class."
     cohort.validate()
     idx = split_indices(cohort.y.numpy(), fractions, seed)
@@ -319,7 +322,7 @@ class Prepared:
 
 def prepare(cohort: Cohort,                             # the raw cohort (synthetic or from mmdr.sources)
             seed: int = 0,                              # the split seed
-            fractions: tuple = (0.7, 0.15, 0.15)        # train, valid, test
+            fractions: tuple = DEFAULT_SPLIT        # train, valid, test
            ) -> Prepared:
     "Split by patient (stratified, seeded), fit every data-dependent step on the training part, transform the three parts."
     cohort.validate()

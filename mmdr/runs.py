@@ -12,13 +12,13 @@ import pandas as pd
 import torch
 import mmdr
 from .core import Config, paths, atomic_write, set_seed, get_device, numerics_key, check_numerics, torch_threads
-from .data import Cohort, prepare, cohort_fingerprint   # the cohort's name in every run key
+from .data import Cohort, prepare, cohort_fingerprint, DEFAULT_SPLIT   # the fingerprint names the cohort in every run key
 from .train import TrainConfig, fit, predict_proba, save_checkpoint, load_checkpoint
 from .metrics import classification_metrics
 
 # %% auto #0
-__all__ = ['PROFILES', 'DEFAULT_SPLIT', 'TRAINING_MODULES', 'Profile', 'get_profile', 'RunSpec', 'make_specs', 'code_version',
-           'RunResult', 'score_predictions', 'run_one', 'load_run', 'Results', 'run_classical', 'numerics_canary']
+__all__ = ['PROFILES', 'TRAINING_MODULES', 'Profile', 'get_profile', 'RunSpec', 'make_specs', 'code_version', 'RunResult',
+           'score_predictions', 'run_one', 'load_run', 'Results', 'run_classical', 'numerics_canary']
 
 # %% ../nbs/30a_runs.ipynb #b531d4b4
 @dataclass
@@ -42,8 +42,6 @@ def get_profile(name: str) -> Profile:
     return PROFILES[name]
 
 # %% ../nbs/30a_runs.ipynb #31de56e9
-DEFAULT_SPLIT = (0.7, 0.15, 0.15)   # train, valid, test fractions (by patient): the paper's split
-
 @dataclass
 class RunSpec(Config):
     "Everything that determines one training run."
