@@ -67,10 +67,12 @@ def reliability_plot(curves: dict,       # {model name: (y_true, proba)}
 
 # %% ../nbs/29_plots.ipynb #a55056cf
 def save_figure(fig, out_dir: str | Path, stem: str, formats: tuple = ("png", "svg"), dpi: int = 150) -> list:
-    "Save `fig` as out_dir/stem.{png,svg} atomically; return the paths."
+    "Save `fig` as out_dir/stem.{png,svg} atomically; return the paths. The same figure gives the same bytes (no date, fixed ids)."
     out_dir = Path(out_dir); out_dir.mkdir(parents=True, exist_ok=True)
     files = []
     for fmt in formats:
-        with atomic_path(out_dir / f"{stem}.{fmt}") as tmp: fig.savefig(tmp, format=fmt, dpi=dpi, bbox_inches="tight")
+        meta = {"Date": None} if fmt == "svg" else {}                  # an SVG otherwise carries the time it was written
+        with matplotlib.rc_context({"svg.hashsalt": stem}), atomic_path(out_dir / f"{stem}.{fmt}") as tmp:   # and random ids
+            fig.savefig(tmp, format=fmt, dpi=dpi, bbox_inches="tight", metadata=meta)
         files.append(out_dir / f"{stem}.{fmt}")
     return files
