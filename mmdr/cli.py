@@ -79,7 +79,7 @@ class RunsBar:
     def close(self):
         if self.bar is not None: self.bar.close()
 
-# %% ../nbs/35_cli.ipynb #a1c0f005
+# %% ../nbs/35_cli.ipynb #519b7ad8
 class NotebookFailed(RuntimeError): pass
 
 QUIET_KERNEL = ["--IPKernelApp.log_level=CRITICAL"]   # no transport warning, no "KeyboardInterrupt caught" at shutdown
@@ -100,6 +100,7 @@ def _declared_parameters(path: Path) -> set | None:
     return {t.id for n in body if isinstance(n, (ast.Assign, ast.AnnAssign))
             for t in (n.targets if isinstance(n, ast.Assign) else [n.target]) if isinstance(t, ast.Name)}
 
+# %% ../nbs/35_cli.ipynb #2f41593e
 def run_notebook(name: str, params: dict, runs_dir: Path, nbs_dir: Path | None = None,
                  progress: bool = True,          # show a bar over the notebook's runs (from MMDR_PROGRESS)
                  record: dict | None = None,     # if given, receives the last progress counts (see progress_counts)
@@ -144,7 +145,7 @@ def run_notebook(name: str, params: dict, runs_dir: Path, nbs_dir: Path | None =
     if e is not None: raise e
     return time.perf_counter() - t0
 
-# %% ../nbs/35_cli.ipynb #7876e259
+# %% ../nbs/35_cli.ipynb #4253fe2c
 class Interrupted(KeyboardInterrupt):
     "SIGINT (Ctrl-C) or SIGTERM while `mmdr reproduce` runs; `signum` says which (the exit status is 128 + signum)."
     def __init__(self, signum: int = signal.SIGINT):
@@ -194,6 +195,7 @@ def stop_kernel(finished: threading.Event | None,  # set when the thread running
     _signal_kernel(signal.SIGTERM)     # anything of its group still there (a worker of a kernel that died) stops too
     _KERNEL["abandoned"] = not finished.is_set()
 
+# %% ../nbs/35_cli.ipynb #313377b5
 def _on_stop_signal(signum, frame):
     "`main`'s SIGINT and SIGTERM handler: `Interrupted` in the main thread; a second signal while stopping ends the command now."
     if _KERNEL["stopping"]:
@@ -218,7 +220,6 @@ def interrupted_line(stats: dict, signum: int) -> str:
     # per notebook, not one sum: two notebooks can share runs (Table I's fused model is the ablation's reference)
     return (f"[mmdr] interrupted ({signal.Signals(signum).name}): " + ("runs kept in the cache: " + ", ".join(parts) if parts else
             "no run had finished") + "; run the same command to resume")
-
 
 # %% ../nbs/35_cli.ipynb #a1c0f008
 RESERVED_NAMES = ("paper", "quick", "synthetic")   # runs/paper and runs/quick hold the synthetic cohort's runs
@@ -271,7 +272,7 @@ def _sidecar_line(manifest: Path, info: dict) -> str:
     unused = info.get("unused_columns") or []
     return f"{s}; {m}" + (f"; columns not read (not in feature_cols): {', '.join(unused)}" if unused else "")
 
-# %% ../nbs/35_cli.ipynb #a1c0f011
+# %% ../nbs/35_cli.ipynb #6e934b07
 def reproduce(profile: str = "paper", device: str = "auto", out_dir: str | Path | None = None,
               notebooks: tuple = PAPER_NOTEBOOKS,
               manifest: str | Path | None = None,   # your cohort's manifest CSV (None: the synthetic cohort)
@@ -317,6 +318,7 @@ def reproduce(profile: str = "paper", device: str = "auto", out_dir: str | Path 
         print(f"[mmdr] reproduction: {line}\n[mmdr] the whole comparison: {path}", flush=True)
     return stats
 
+# %% ../nbs/35_cli.ipynb #43ae1299
 def _relative(path: Path) -> str:
     "`path` relative to the checkout (so the manifest names no folder of the machine that made it), else as given."
     try: return str(Path(path).resolve().relative_to(paths().root.resolve()))
