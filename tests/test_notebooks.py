@@ -29,3 +29,17 @@ def test_parameters_are_literals_defaulting_to_the_quick_profile(name):
     for key in (set(quick) - {"out_dir"}) & set(values):                # every profile field it takes defaults to quick
         assert values[key] == quick[key], f"{name}: default {key}={values[key]!r}, the quick profile says {quick[key]!r}"
     assert values["out_dir"].startswith("../runs/"), "quick-profile outputs must go to the git-ignored runs/ folder"
+
+
+def test_library_pieces_fit_a_screen():
+    "No exported notebook cell and no function in mmdr/ is over 60 lines (issue 16: a student reads one idea at a time)."
+    import ast
+    root = Path(__file__).resolve().parents[1]
+    long_cells = [f"{nb.name} cell {i}" for nb in sorted((root / "nbs").glob("*.ipynb"))
+                  for i, c in enumerate(json.loads(nb.read_text())["cells"])
+                  if c["cell_type"] == "code" and "".join(c["source"]).lstrip().startswith("#| export")
+                  and "".join(c["source"]).count("\n") + 1 > 60]
+    long_funcs = [f"{py.name}:{n.name} ({n.end_lineno - n.lineno + 1} lines)" for py in sorted((root / "mmdr").glob("*.py"))
+                  if py.name != "_modidx.py" for n in ast.walk(ast.parse(py.read_text()))
+                  if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.end_lineno - n.lineno + 1 > 60]
+    assert not long_cells and not long_funcs, f"over 60 lines: {long_cells + long_funcs}"
