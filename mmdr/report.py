@@ -112,11 +112,12 @@ def claim_status(ours: str, paper: str) -> str:
 
 def claim_line(row: dict) -> str:
     "One claim in words: its status against the paper (or our answer alone when the paper has none to give)."
-    if "paper" not in row: return f"- {row['claim']}: **{row['ours']}**"
-    return f"- {row['claim']}: **{claim_status(row['ours'], row['paper'])}** (ours: {row['ours']}; the paper: {row['paper']})"
+    ours = row.get("ours", row.get("answer", ""))               # a claims table says "ours", a findings table "answer"
+    if row.get("paper") in (None, "", "nan"): return f"- {row['claim']}: **{ours}**"
+    return f"- {row['claim']}: **{claim_status(ours, row['paper'])}** (ours: {ours}; the paper: {row['paper']})"
 
 def claims_in_words(claims) -> str:
-    "What reproduced and what did not, one line per claim of a claims table (a DataFrame indexed by claim)."
+    "What reproduced and what did not, one line per row of a claims or findings table (a DataFrame indexed by claim)."
     return "\n".join(claim_line({"claim": c, **{k: str(v) for k, v in r.items()}}) for c, r in claims.iterrows())
 
 def reproduction_summary(figures_dir) -> str:
