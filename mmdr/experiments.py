@@ -20,11 +20,11 @@ from .runs import get_profile, RunResult, Results, make_specs, load_run
 from .pool import run_grid, classical_grid
 
 # %% auto #0
-__all__ = ['PAPER_TABLE1', 'TABLE1_COLUMNS', 'TABLE1_ROWS', 'ABLATION_ROWS', 'PRODUCT_LABEL', 'summary_table', 'wide_table',
-           'paired_comparison', 'compare_runs', 'union_pairs', 'fmt_comparison', 'write_table', 'environment_info',
-           'record_run', 'load_cohort', 'Experiment', 'table1_models', 'ablation_models', 'cohort_rows',
-           'cohort_models', 'cohort_ablation', 'model_ceilings', 'ceiling_check', 'table1_pairs', 'ablation_pairs',
-           'claims_table', 'ablation_claims', 'product_runs']
+__all__ = ['PAPER_TABLE1', 'TABLE1_COLUMNS', 'EXPERIMENT_PARAMETERS', 'TABLE1_ROWS', 'ABLATION_ROWS', 'PRODUCT_LABEL',
+           'summary_table', 'wide_table', 'paired_comparison', 'compare_runs', 'union_pairs', 'fmt_comparison',
+           'write_table', 'environment_info', 'record_run', 'load_cohort', 'Experiment', 'table1_models',
+           'ablation_models', 'cohort_rows', 'cohort_models', 'cohort_ablation', 'model_ceilings', 'ceiling_check',
+           'table1_pairs', 'ablation_pairs', 'claims_table', 'ablation_claims', 'product_runs']
 
 # %% ../nbs/30c_experiments.ipynb #a4ec1b0f
 PAPER_TABLE1 = pd.DataFrame(
@@ -219,6 +219,19 @@ class Experiment:
     def figure(self, fig, stem: str) -> list:
         from mmdr.plots import save_figure
         return save_figure(fig, self.out, stem)
+
+# %% ../nbs/30c_experiments.ipynb #eac27176
+EXPERIMENT_PARAMETERS = ("profile", "out_dir", "device", "manifest", "n_patients", "epochs", "patience", "image_size", "workers")
+
+@patch(cls_method=True)
+def from_parameters(cls: Experiment, name: str,      # the manifest entry (e.g. "table1")
+                    params: dict,                    # the notebook's parameters: `globals()` after its parameters cell
+                    seeds_from: str = "seeds"        # the parameter holding this notebook's number of seeds
+                   ) -> Experiment:
+    "The Experiment a notebook's parameters cell describes."
+    missing = [k for k in ("profile", seeds_from) if k not in params]
+    if missing: raise ValueError(f"the parameters lack {missing}; a notebook's parameters cell defines them")
+    return cls(name, seeds=params[seeds_from], **{k: params[k] for k in EXPERIMENT_PARAMETERS if k in params})
 
 # %% ../nbs/30c_experiments.ipynb #cb1d9e32
 @patch
