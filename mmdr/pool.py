@@ -136,7 +136,10 @@ def stop_pool(timeout: float = 5.0) -> int:
     deadline = time.monotonic() + timeout
     for p in procs: p.join(max(0.0, deadline - time.monotonic()))
     for p in procs:
-        if p.is_alive(): p.kill(); p.join(1.0)          # it did not stop in time: no cleanup, but no process left either
+        if p.is_alive(): p.kill(); p.join(5.0)          # it did not stop in time: no cleanup, but no process left either
+    # The executor's own thread reaps its processes too; until it has recorded an exit code, is_alive() may still say
+    # True for a process already gone. Wait (briefly) until every process reads as ended, so callers see the truth.
+    while any(p.is_alive() for p in procs) and time.monotonic() < deadline + 5.0: time.sleep(0.02)
     return len(procs)
 
 # %% ../nbs/30b_pool.ipynb #b1d7fa81
