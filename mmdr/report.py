@@ -9,8 +9,8 @@ from pathlib import Path
 
 # %% auto #0
 __all__ = ['START', 'END', 'RESULT_TABLES', 'CLAIM_FILES', 'REPORT_TABLES', 'REPORT_METRICS', 'manifest_facts',
-           'render_sentences', 'numerics_cell', 'runs_table', 'read_md_table', 'claim_status', 'claim_line',
-           'claims_in_words', 'reproduction_summary', 'render_results', 'update_readme', 'report_files',
+           'render_sentences', 'numerics_cell', 'runs_table', 'read_md_table', 'md_table_rows', 'claim_status',
+           'claim_line', 'claims_in_words', 'reproduction_summary', 'render_results', 'update_readme', 'report_files',
            'git_reference', 'snapshot', 'compare_reproduction', 'reproduction_line', 'format_reproduction',
            'reproduction_report']
 
@@ -95,8 +95,12 @@ def runs_table(manifest: dict) -> str:
 CLAIM_FILES = ("table1_claims.md", "fig4_claims.md")
 
 def read_md_table(path) -> list:
-    "The rows of a markdown table (as written by `DataFrame.to_markdown`) as dicts of stripped strings."
-    lines = [l for l in Path(path).read_text().splitlines() if l.startswith("|")]
+    "The rows of a markdown table file (as written by `DataFrame.to_markdown`) as dicts of stripped strings."
+    return md_table_rows(Path(path).read_text())
+
+def md_table_rows(text: str) -> list:
+    "The rows of a markdown table's text as dicts of stripped strings."
+    lines = [l for l in text.splitlines() if l.startswith("|")]
     if len(lines) < 2: return []
     cells = lambda l: [c.strip() for c in l.strip().strip("|").split("|")]
     head = cells(lines[0])
@@ -205,16 +209,16 @@ def _interval(cell: str):
     "(lo, hi) of a 'mean ± sd [lo, hi]' cell, or None."
     m = _CELL.match(str(cell)); return (float(m.group(2)), float(m.group(3))) if m else None
 
-def _runs_frame(text: str):
+def _csv(text: str, **kw):
+    "A CSV file's text as a DataFrame."
     import io, pandas as pd
-    return pd.read_csv(io.StringIO(text))
+    return pd.read_csv(io.StringIO(text), **kw)
 
 def compare_reproduction(reference: dict,   # {file name: reference text (None: not in the reference)}
                          out_dir,           # the folder the run wrote
                          source: str = ""   # where the reference came from, for the report
                         ) -> dict:
     "Per cell and per claim, the reference against this run; `identical` only if every file matches byte for byte."
-    import io, pandas as pd
     out_dir, cells, claims, same_files, missing = Path(out_dir), [], [], [], []
     for n in report_files():
         mine = out_dir / n
@@ -222,8 +226,8 @@ def compare_reproduction(reference: dict,   # {file name: reference text (None: 
         if n not in REPORT_TABLES.values(): same_files.append(mine.read_text() == reference[n])   # per-seed rows: compared below
     for stem, runs_name in REPORT_TABLES.items():
         if reference.get(runs_name) is None or not (out_dir / runs_name).exists(): continue
-        ref_runs, my_runs = _runs_frame(reference[runs_name]), _runs_frame((out_dir / runs_name).read_text())
-        ref_tab = pd.read_csv(io.StringIO(reference[f"{stem}.csv"]), index_col=0) if reference.get(f"{stem}.csv") else None
+        ref_runs, my_runs = _csv(reference[runs_name]), _csv((out_dir / runs_name).read_text())
+        ref_tab = _csv(reference[f"{stem}.csv"], index_col=0) if reference.get(f"{stem}.csv") else None
         for label in dict.fromkeys(ref_runs.label):
             for metric in REPORT_METRICS:
                 if metric not in ref_runs or metric not in my_runs: continue
@@ -240,8 +244,7 @@ def compare_reproduction(reference: dict,   # {file name: reference text (None: 
                               "per-seed identical": same})
     for n in CLAIM_FILES:
         if reference.get(n) is None or not (out_dir / n).exists(): continue
-        tmp = Path(tempfile.mkdtemp()) / n; tmp.write_text(reference[n])
-        ref_rows = {r["claim"]: r["ours"] for r in read_md_table(tmp)}; tmp.unlink()
+        ref_rows = {r["claim"]: r["ours"] for r in md_table_rows(reference[n])}
         for r in read_md_table(out_dir / n):
             if r["claim"] in ref_rows: claims.append({"claim": r["claim"], "reference": ref_rows[r["claim"]], "yours": r["ours"],
                                                       "agree": r["ours"] == ref_rows[r["claim"]]})
