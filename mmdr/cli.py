@@ -116,9 +116,11 @@ def run_notebook(name: str, params: dict, runs_dir: Path, nbs_dir: Path | None =
     declared = _declared_parameters(src)                  # pass only what its parameters cell declares: no papermill warning
     if declared is not None: params = {k: v for k, v in params.items() if k in declared}   # for profile fields it does not use
     outcome, finished = {}, threading.Event()
+    # the kernel starts in nbs_dir (nbclient's resources path); papermill's own cwd= would chdir this whole process
+    # from the thread below, under any caller that goes on meanwhile (a notebook, a test, the CLI's interrupt path)
     def execute():
         try: pm.execute_notebook(str(src), str(runs_dir / name), parameters=params, kernel_name="python3", language="python",
-                                 cwd=str(nbs_dir), progress_bar=False, log_output=False, extra_arguments=_quiet_kernel_args(),
+                                 resources={"metadata": {"path": str(nbs_dir)}}, progress_bar=False, log_output=False, extra_arguments=_quiet_kernel_args(),
                                  kernel_manager_class=_tracked_kernel_manager())     # so that stop_kernel knows the kernel's process
         except BaseException as e: outcome["error"] = e
         finally: finished.set()
