@@ -20,11 +20,12 @@ from .runs import get_profile, RunResult, Results, make_specs, load_run
 from .pool import run_grid, classical_grid
 
 # %% auto #0
-__all__ = ['PAPER_TABLE1', 'TABLE1_COLUMNS', 'EXPERIMENT_PARAMETERS', 'TABLE1_ROWS', 'ABLATION_ROWS', 'PRODUCT_LABEL',
-           'summary_table', 'wide_table', 'paired_comparison', 'compare_runs', 'union_pairs', 'fmt_comparison',
-           'write_table', 'environment_info', 'record_run', 'load_cohort', 'Experiment', 'table1_models',
-           'ablation_models', 'cohort_rows', 'cohort_models', 'cohort_ablation', 'model_ceilings', 'ceiling_check',
-           'table1_pairs', 'ablation_pairs', 'claims_table', 'ablation_claims', 'product_runs']
+__all__ = ['PAPER_TABLE1', 'TABLE1_COLUMNS', 'EXPERIMENT_PARAMETERS', 'TABLE1_ROWS', 'ABLATION_ROWS', 'FUSED_SCHEMES',
+           'PRODUCT_LABEL', 'summary_table', 'wide_table', 'paired_comparison', 'compare_runs', 'union_pairs',
+           'fmt_comparison', 'write_table', 'environment_info', 'record_run', 'load_cohort', 'Experiment',
+           'table1_models', 'ablation_models', 'cohort_rows', 'cohort_models', 'cohort_ablation', 'fused_candidates',
+           'validation_accuracy', 'choose_on_validation', 'model_ceilings', 'ceiling_check', 'table1_pairs',
+           'ablation_pairs', 'claims_table', 'ablation_claims', 'product_runs']
 
 # %% ../nbs/30c_experiments.ipynb #a4ec1b0f
 PAPER_TABLE1 = pd.DataFrame(
@@ -180,6 +181,7 @@ class Experiment:
         self._loaded = {}
         self.train = TrainConfig(epochs=self.profile.epochs, patience=self.profile.patience)
         self.results = Results()
+        self.choices = {}                 # label -> how it was chosen (`choose`)
     def __repr__(self): return f"Experiment({self.name!r}, {self.profile}, {self.cohort}, out={self.out})"
     @property
     def seeds(self) -> list: return list(range(self.profile.seeds))
@@ -244,7 +246,8 @@ def finish(self: Experiment, **extra) -> dict:
              "train_seconds_total": round(sum(r.train_seconds for r in runs), 1),
              "threads_per_run": sorted({r.threads for r in runs}), "code_versions": sorted({r.versions["code"] for r in runs}),
              "run_keys": [[r.label, r.seed, r.cache_key] for r in runs],
-             "wall_seconds": round(time.perf_counter() - self.t0, 1), **environment_info(self.device), **extra}
+             "wall_seconds": round(time.perf_counter() - self.t0, 1), **environment_info(self.device),
+             **({"choices": self.choices} if self.choices else {}), **extra}
     record_run(self.out, self.name, entry)
     return entry
 
@@ -290,11 +293,61 @@ def cohort_models(cohort) -> list:
     rows = cohort_rows(cohort)
     return [(label, ModelConfig(branches=[b])) for label, b in rows.items()] + [("Ours", ModelConfig(branches=list(rows.values())))]
 
-def cohort_ablation(cohort) -> list:
-    "[(label, ModelConfig)] for Figure 4 on `cohort`: the fused model of `cohort_models`, then without each branch ('N_<row>')."
+def cohort_ablation(cohort,
+                    fused=None) -> list:   # the fused model (default: `cohort_models`'s); e.g. the one chosen on validation
+    "[(label, ModelConfig)] for Figure 4 on `cohort`: the fused model, then without each branch ('N_<row>')."
     from mmdr.fusion import ablate
-    rows, full = cohort_rows(cohort), cohort_models(cohort)[-1][1]
+    rows, full = cohort_rows(cohort), fused or cohort_models(cohort)[-1][1]
     return [("Ours", full)] + [(f"N_{label}", ablate(full, b.name)) for label, b in rows.items()]
+
+# %% ../nbs/30c_experiments.ipynb #78feb06f
+FUSED_SCHEMES = {"joint": {},                                              # the paper's: every branch from scratch, one loss
+                 "auxiliary": {"scheme": "auxiliary", "aux_weight": 1.0},   # + the mean of the branches' own losses
+                 "staged": {"scheme": "staged"},                            # encoders from the single-branch runs, frozen
+                 "staged + fine-tune": {"scheme": "staged", "finetune_lr": 1e-4}}   # then everything at lr/10
+
+def fused_candidates(fused=None,                 # the fused model (default: the paper's)
+                     schemes: list | None = None # names in FUSED_SCHEMES (default: all)
+                    ) -> list:
+    "[(f'Ours ({scheme})', ModelConfig)]: the fused model under each training scheme."
+    from mmdr.fusion import paper_model
+    base, schemes = fused or paper_model(), list(schemes or FUSED_SCHEMES)
+    unknown = [s for s in schemes if s not in FUSED_SCHEMES]
+    if unknown: raise ValueError(f"unknown training schemes {unknown}; choose among {list(FUSED_SCHEMES)}")
+    return [(f"Ours ({s})", base.replace(**{"scheme": "joint", "aux_weight": 0.0, "finetune_lr": 0.0, **FUSED_SCHEMES[s]}))
+            for s in schemes]
+
+def validation_accuracy(run: RunResult) -> float:
+    "The validation accuracy of the weights a run kept (its best epoch), read from its history."
+    h = run.history
+    if not h or "val_acc" not in h or not run.best_epoch: raise ValueError(f"run {run.label!r} (seed {run.seed}) has no validation history")
+    return float(h["val_acc"][list(h["epoch"]).index(run.best_epoch)])
+
+def choose_on_validation(results: Results, labels: list) -> tuple:
+    "(the label with the highest mean validation accuracy over seeds, a table of every candidate's validation and cost)."
+    rows = {l: [validation_accuracy(r) for r in results.runs(l)] for l in labels}
+    seeds = {l: [r.seed for r in results.runs(l)] for l in labels}
+    if len({tuple(s) for s in seeds.values()}) > 1: raise ValueError(f"the candidates ran on different seeds: {seeds}")
+    table = pd.DataFrame({"validation accuracy (mean over seeds)": {l: float(np.mean(v)) for l, v in rows.items()},
+                          "per seed": {l: " ".join(f"{x:.3f}" for x in v) for l, v in rows.items()},
+                          "train seconds per seed": {l: float(np.mean([r.train_seconds for r in results.runs(l)])) for l in labels}})
+    best = max(labels, key=lambda l: (table.loc[l].iloc[0], -labels.index(l)))
+    table["chosen"] = ["yes" if l == best else "" for l in labels]
+    table.index.name = "candidate"
+    return best, table
+
+@patch
+def choose(self: Experiment, label: str,        # the row the chosen candidate becomes (e.g. "Ours")
+           candidates: list                     # [(candidate label, ModelConfig)], e.g. fused_candidates()
+          ):
+    "Train the candidates, keep the one best on validation as `label` (its runs join the results); returns (its ModelConfig, the choice table)."
+    res = run_grid(make_specs(candidates, self.cohort, self.seeds, self.train), self.cohort, self.cache_dir, self.device,
+                   workers=self.profile.workers)
+    best, table = choose_on_validation(res, [l for l, _ in candidates])
+    self.results.extend(r.replace(label=label) for r in res.runs(best))
+    self.choices[label] = {"chosen": best, "by": "mean validation accuracy over seeds",
+                           "candidates": {l: round(float(v), 4) for l, v in table.iloc[:, 0].items()}}
+    return dict(candidates)[best], table
 
 # %% ../nbs/30c_experiments.ipynb #b8c2d2d0
 def model_ceilings(models: list,          # [(label, ModelConfig)]

@@ -5,6 +5,7 @@
 # %% ../nbs/11_fusion.ipynb #b0e027af
 from __future__ import annotations
 import math
+from typing import NamedTuple
 from dataclasses import dataclass, field
 import torch
 import torch.nn.functional as F
@@ -14,12 +15,13 @@ from .data import MODALITIES, DataSpec
 from .encoders import ENCODERS, ENCODER_MODALITIES, make_encoder, num_params, RNNEncoder
 
 # %% auto #0
-__all__ = ['LEVELS', 'PRODUCT_OPERATORS', 'DEFAULT_OPERATOR', 'DEFAULT_MODALITY', 'OPERATORS', 'TOKENIZERS', 'LEVEL_MODELS',
-           'BranchConfig', 'ModelConfig', 'paper_model', 'single_branch', 'ablate', 'read_masks', 'drop_modalities',
-           'Branch', 'masked_log_softmax', 'masked_softmax', 'ConcatFusion', 'AttentionFusion', 'WeightedSumFusion',
-           'GatedFusion', 'TensorFusion', 'ImageTokens', 'TextTokens', 'TabularTokens', 'SeriesTokens',
-           'product_of_experts', 'EarlyFusion', 'IntermediateFusion', 'LateFusion', 'class_frequencies',
-           'set_class_prior', 'fit_temperature', 'fit_product_weights', 'fit_product', 'build_model']
+__all__ = ['LEVELS', 'PRODUCT_OPERATORS', 'DEFAULT_OPERATOR', 'DEFAULT_MODALITY', 'SCHEMES', 'OPERATORS', 'TOKENIZERS',
+           'LEVEL_MODELS', 'BranchConfig', 'ModelConfig', 'paper_model', 'single_branch', 'parent_model', 'ablate',
+           'read_masks', 'drop_modalities', 'Branch', 'masked_log_softmax', 'masked_softmax', 'ConcatFusion',
+           'AttentionFusion', 'WeightedSumFusion', 'GatedFusion', 'TensorFusion', 'ImageTokens', 'TextTokens',
+           'TabularTokens', 'SeriesTokens', 'product_of_experts', 'EarlyFusion', 'AuxOutput', 'IntermediateFusion',
+           'LateFusion', 'class_frequencies', 'set_class_prior', 'fit_temperature', 'fit_product_weights',
+           'fit_product', 'build_model', 'fused_loss', 'adopt_encoders']
 
 # %% ../nbs/11_fusion.ipynb #7c663bb9
 LEVELS = {"early": ("transformer",),
@@ -28,6 +30,7 @@ LEVELS = {"early": ("transformer",),
 PRODUCT_OPERATORS = ("product", "weighted_product")   # late fusion by Bayes' rule: they divide out a class prior
 DEFAULT_OPERATOR = {"early": "transformer", "intermediate": "concat", "late": "mean"}
 DEFAULT_MODALITY = {"cnn": "image", "vit": "image", "rnn": "text", "fcn": "tabular"}
+SCHEMES = ("joint", "auxiliary", "staged")   # how a fused model's branches learn (see "Training schemes")
 
 # %% ../nbs/11_fusion.ipynb #92fb304d
 @dataclass
@@ -51,6 +54,20 @@ class BranchConfig(Config):
         if self.feature_dim is not None and (not isinstance(self.feature_dim, int) or self.feature_dim < 1):
             raise ValueError(f"branch {self.name!r}: feature_dim must be a positive integer, got {self.feature_dim!r}")
 
+# %% ../nbs/11_fusion.ipynb #fcbe303c
+def _check_scheme(cfg):
+    "A ModelConfig's training scheme and the fields that go with it (see \"Training schemes\" below)."
+    if cfg.scheme not in SCHEMES: raise ValueError(f"unknown training scheme {cfg.scheme!r}; choose one of {list(SCHEMES)}")
+    if cfg.scheme != "joint" and cfg.fusion == "early":
+        raise ValueError(f"the {cfg.scheme!r} scheme needs branch encoders; early fusion has none (use fusion='intermediate' or 'late')")
+    if (cfg.aux_weight > 0) != (cfg.scheme == "auxiliary"):
+        raise ValueError(f"aux_weight={cfg.aux_weight!r} with scheme {cfg.scheme!r}: the auxiliary scheme needs aux_weight > 0, "
+                         "the others aux_weight = 0")
+    if cfg.scheme == "auxiliary" and cfg.fusion != "intermediate":
+        raise ValueError("the auxiliary scheme adds a head per branch to intermediate fusion; late fusion has one already")
+    if cfg.finetune_lr < 0 or (cfg.finetune_lr > 0 and cfg.scheme != "staged"):
+        raise ValueError(f"finetune_lr={cfg.finetune_lr!r}: only the staged scheme fine-tunes (finetune_lr > 0), the others take 0")
+
 # %% ../nbs/11_fusion.ipynb #29e44468
 @dataclass
 class ModelConfig(Config):
@@ -66,6 +83,9 @@ class ModelConfig(Config):
     patch_size: int = 16           # early fusion: image patch side
     max_series_tokens: int = 32    # early fusion: a long series is cut into at most this many time patches
     rank: int = 4                  # "tensor" operator: rank of the low-rank fusion tensor
+    scheme: str = "joint"          # "joint" (one loss), "auxiliary" (+ a loss per branch) or "staged" (encoders from single-branch runs)
+    aux_weight: float = 0.0        # auxiliary: weight of the branches' mean cross-entropy beside the fused one (> 0)
+    finetune_lr: float = 0.0       # staged: after the head, fine-tune everything at this learning rate (0: encoders stay frozen)
 
     def __post_init__(self):
         self.branches = [BranchConfig.from_dict(b) if isinstance(b, dict) else b for b in self.branches]
@@ -83,6 +103,7 @@ class ModelConfig(Config):
             if not isinstance(v, int) or v < 1: raise ValueError(f"{k} must be a positive integer, got {v!r}")
         for k in ("dropout", "modality_dropout"):
             if not 0 <= getattr(self, k) < 1: raise ValueError(f"{k} must be in [0, 1), got {getattr(self, k)!r}")
+        _check_scheme(self)
         dims = {b.name: self.dim(b) for b in self.branches}
         if self.operator in ("attention", "weighted_sum", "gated") and len(set(dims.values())) > 1:
             raise ValueError(f"the {self.operator!r} operator needs equal feature sizes, got {dims}; "
@@ -110,6 +131,14 @@ def single_branch(branch: str | BranchConfig,  # an encoder name ("cnn", "rnn", 
                  ) -> ModelConfig:
     "A one-branch model (a single-modality row of Table I)."
     return ModelConfig(branches=[branch if isinstance(branch, BranchConfig) else BranchConfig(branch)], **overrides)
+
+def parent_model(cfg: ModelConfig,   # a fused model (staged: its encoders come from single-branch runs)
+                 name: str           # one of its branches
+                ) -> ModelConfig:
+    "The single-branch model a staged `cfg` takes branch `name`'s encoder from: the one Table I trains for that branch."
+    b = next((b for b in cfg.branches if b.name == name), None)
+    if b is None: raise ValueError(f"no branch {name!r}: the model's branches are {[b.name for b in cfg.branches]}")
+    return single_branch(b, feature_dim=cfg.feature_dim, dropout=cfg.dropout)
 
 def ablate(cfg: ModelConfig,   # the full model
            name: str           # the branch to remove
@@ -370,27 +399,59 @@ class EarlyFusion(_Fusion):
 
 # %% ../nbs/11_fusion.ipynb #e01ec638
 class _Branched(_Fusion):
-    "Shared by intermediate and late fusion: one `Branch` per branch config."
+    "Shared by intermediate and late fusion: one `Branch` per branch config; branches can be frozen (staged scheme)."
     def __init__(self, cfg, spec):
         super().__init__(cfg, spec)
         self.branches = nn.ModuleDict({b.name: Branch(b, spec, cfg.dim(b)) for b in cfg.branches})
+        self.frozen = ()                     # names of branches whose encoders are frozen (`freeze`)
 
     def features(self, batch):               # -> list of K (B, d_k) features, (B, K) presence
         masks = self.masks(batch)
         present = torch.stack([masks[b.modality] for b in self.branches.values()], 1)
         return [b(batch, present[:, k]) for k, b in enumerate(self.branches.values())], present
 
+    def freeze(self, names=None):            # None: every branch
+        "Freeze branch encoders: no gradient, and always in eval mode (dropout off, batch-norm statistics fixed)."
+        names = list(self.branches) if names is None else list(names)
+        unknown = [n for n in names if n not in self.branches]
+        if unknown: raise ValueError(f"cannot freeze {unknown}: the model's branches are {list(self.branches)}")
+        for n in names: self.branches[n].requires_grad_(False)
+        self.frozen = tuple(dict.fromkeys([*self.frozen, *names])); return self.train(self.training)
+
+    def unfreeze(self):
+        "Every branch trainable again (the staged scheme's fine-tuning)."
+        for n in self.frozen: self.branches[n].requires_grad_(True)
+        self.frozen = (); return self.train(self.training)
+
+    def train(self, mode: bool = True):
+        super().train(mode)
+        for n in self.frozen: self.branches[n].eval()
+        return self
+
+class AuxOutput(NamedTuple):
+    "What an auxiliary-scheme model returns in training mode: the fused logits and each branch's own logits."
+    logits: torch.Tensor                     # (B, C) the fused model's
+    branch_logits: torch.Tensor              # (B, K, C) one head per branch
+    present: torch.Tensor                    # (B, K) bool
+    weight: float                            # ModelConfig.aux_weight
+
 class IntermediateFusion(_Branched):
-    "Branch encoders, a fusion operator on their features, one head."
+    "Branch encoders, a fusion operator on their features, one head (and, auxiliary scheme, a head per branch)."
     def __init__(self, cfg, spec):
         super().__init__(cfg, spec)
         dims = [cfg.dim(b) for b in cfg.branches]
         self.fuse = OPERATORS[cfg.operator](dims, num_heads=cfg.num_heads, out_dim=cfg.feature_dim, rank=cfg.rank)
         self.head = nn.Sequential(nn.Dropout(cfg.dropout), nn.Linear(self.fuse.out_dim, spec.num_classes))
+        self.aux_heads = (nn.ModuleDict({b.name: nn.Sequential(nn.Dropout(cfg.dropout), nn.Linear(cfg.dim(b), spec.num_classes))
+                                         for b in cfg.branches}) if cfg.scheme == "auxiliary" else None)
 
-    def forward(self, batch):                # -> (B, num_classes)
+    def forward(self, batch):                # -> (B, num_classes); AuxOutput when training under the auxiliary scheme
         feats, present = self.features(batch)
-        return self.head(self.fuse(feats, present))
+        out = self.head(self.fuse(feats, present))
+        if self.aux_heads is None or not self.training: return out
+        aux = torch.stack([h(f).float() for h, f in zip(self.aux_heads.values(), feats)], 1)
+        return AuxOutput(out, aux, present, self.config.aux_weight)
+
 
 # %% ../nbs/11_fusion.ipynb #6136dc07
 class LateFusion(_Branched):
@@ -530,3 +591,26 @@ def build_model(cfg: ModelConfig,   # what to build
     if missing: raise ValueError(f"branches {missing} read modalities the data lacks; the data has {list(spec.modalities)}")
     if spec.num_classes < 2: raise ValueError(f"need at least 2 classes, the DataSpec has {spec.num_classes}")
     return LEVEL_MODELS[cfg.fusion](cfg, spec)
+
+# %% ../nbs/11_fusion.ipynb #7917817f
+def fused_loss(out,                   # a model's training output: (B, C) logits, or an AuxOutput
+               labels: torch.Tensor   # (B,) classes
+              ) -> tuple:             # ((B, C) fused logits, scalar loss)
+    "Cross-entropy of the fused logits, plus (auxiliary scheme) `weight` times the mean of the branches' cross-entropies over present rows."
+    if not isinstance(out, AuxOutput): return out, F.cross_entropy(out.float(), labels)
+    loss = F.cross_entropy(out.logits.float(), labels)
+    per = [F.cross_entropy(out.branch_logits[p, k], labels[p]) for k, p in enumerate(out.present.unbind(1)) if bool(p.any())]
+    return out.logits, (loss + out.weight * torch.stack(per).mean()) if per else loss
+
+def adopt_encoders(model: nn.Module,   # a built staged model (intermediate or late fusion)
+                   parents: dict       # branch name -> the trained single-branch model (`parent_model`) it comes from
+                  ) -> nn.Module:
+    "Copy each parent's encoder into the model's branch of the same name, then freeze those branches."
+    if not isinstance(model, _Branched): raise ValueError(f"adopt_encoders needs a model with branches, got {type(model).__name__}")
+    missing = [n for n in model.branches if n not in parents]
+    if model.config.scheme == "staged" and missing: raise ValueError(f"the staged model's branches {missing} have no parent run")
+    for name, parent in parents.items():
+        if name not in model.branches: raise ValueError(f"parent for {name!r}, but the model's branches are {list(model.branches)}")
+        if name not in getattr(parent, "branches", {}): raise ValueError(f"the parent given for {name!r} has no branch {name!r}")
+        model.branches[name].load_state_dict(parent.branches[name].state_dict())
+    return model.freeze(list(parents))

@@ -4,7 +4,8 @@
 
 # %% ../nbs/33_open_choices.ipynb #oc000002
 from __future__ import annotations
-import inspect, math, string
+import inspect, json, math, string
+from pathlib import Path
 from dataclasses import dataclass
 import pandas as pd
 from .data import ImageAugment, Preprocessor, split_cohort
@@ -14,11 +15,12 @@ from .train import TrainConfig
 from .metrics import classification_metrics
 from .synthetic import SyntheticConfig
 from .runs import get_profile
-from .experiments import PAPER_TABLE1, TABLE1_ROWS, ablation_models, table1_models
+from .core import paths
+from .experiments import PAPER_TABLE1, TABLE1_ROWS, ablation_models, table1_models, FUSED_SCHEMES
 
 # %% auto #0
 __all__ = ['MEASURED', 'IMAGE_ENCODER_CHOICES', 'SEQUENCE_ENCODER_CHOICES', 'TRAINING_CHOICES', 'DATA_CHOICES', 'OPEN_CHOICES',
-           'code_defaults', 'Measured', 'choice_facts', 'OpenChoice', 'open_choices_table']
+           'code_defaults', 'Measured', 'scheme_choice', 'choice_facts', 'OpenChoice', 'open_choices_table']
 
 # %% ../nbs/33_open_choices.ipynb #77fdc461
 def code_defaults(f) -> dict:
@@ -61,6 +63,15 @@ MEASURED = {
 }
 
 # %% ../nbs/33_open_choices.ipynb #37c68332
+def scheme_choice(figures: str | Path | None = None) -> str:   # default: the checkout's figures/
+    "How the committed Table I run chose the fused model's training scheme, with each candidate's validation accuracy (from its manifest)."
+    path = Path(figures or paths().figures) / "manifest.json"
+    entry = json.loads(path.read_text()).get("table1", {}) if path.exists() else {}
+    c = entry.get("choices", {}).get("Ours")
+    if not c: return "not recorded yet (the committed Table I predates the choice; `make reproduce` records it)"
+    cands = "; ".join(f"{k[len('Ours ('):-1] if k.startswith('Ours (') else k} {v:.3f}" for k, v in c["candidates"].items())
+    return f"{c['chosen']} (mean validation accuracy over {entry['seeds']} seeds, {entry['profile']} profile: {cands})"
+
 def choice_facts() -> dict:
     "Every name a row of the open-choices table may print: the code's defaults, values derived from them, the measurements."
     cnn, vit, rnn, fcn = (code_defaults(c) for c in (CNNEncoder, ViTEncoder, RNNEncoder, FCNEncoder))
@@ -77,7 +88,8 @@ def choice_facts() -> dict:
                 short_epochs=paper.epochs // 2, min_count=code_defaults(Preprocessor)["text_min_count"],
                 average=code_defaults(classification_metrics)["average"], ours=PAPER_TABLE1.loc["Ours"],
                 branches=" + ".join(b.name.upper() for b in model.branches), transformer=TABLE1_ROWS["Transformer"].upper(),
-                transformer_reads=BranchConfig(TABLE1_ROWS["Transformer"]).modality, m=MEASURED)
+                transformer_reads=BranchConfig(TABLE1_ROWS["Transformer"]).modality, m=MEASURED,
+                schemes=", ".join(FUSED_SCHEMES), scheme_choice=scheme_choice())
 
 # %% ../nbs/33_open_choices.ipynb #db0bf261
 @dataclass(frozen=True)
@@ -252,6 +264,15 @@ DATA_CHOICES = [
                "{model.fusion} fusion, {model.operator!r}",
                "Concatenation ('direct splicing') is the simplest operator the paper names; attention and weighted "
                "sum are options, compared in 42_fusion_strategies."),
+    OpenChoice("fusion", "how the fused model is trained",
+               "'optimized by cross-entropy loss function, trained with early stop and learning rate adjustment' (IV): "
+               "one model, one loss; how its branches learn is not discussed",
+               "chosen on validation in every Table I run among: {schemes} (`Experiment.choose`); the committed run chose "
+               "{scheme_choice}",
+               "Trained jointly from scratch with one loss, a fused model learns some modalities and neglects others "
+               "(modality competition), which shows as a fused model behind the product of its own single-branch "
+               "models; a loss per branch, or encoders taken from the single-branch runs, are the literature's "
+               "remedies (11_fusion). Which one wins is measured, on validation, every time Table I runs."),
     OpenChoice("fusion", "branches of 'Our' model",
                "CNN, RNN and ViT (IV)",
                "{branches}",

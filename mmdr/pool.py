@@ -172,11 +172,21 @@ def _cost_order(specs: list) -> list:
     "Specs with the most branches first (stable): the costly runs start early, so no worker idles long at the end."
     return sorted(specs, key=lambda s: -len(s.model.get("branches", [])))
 
+def _missing_parents(specs: list, dev: str) -> list:
+    "The parent runs the specs build on that are not among them (each once, by key): they are trained first."
+    have, extra = {s.run_key(dev) for s in specs}, {}
+    for s in specs:
+        for n in s.parents:
+            p = s.parent(n); k = p.run_key(dev)
+            if k not in have and k not in extra: extra[k] = p
+    return list(extra.values())
+
 def run_grid(specs: list, cohort: Cohort, cache_dir=None, device: str = "auto", progress: bool = True,
              workers: int = 1) -> Results:
     "Run (or fetch from the cache) every spec; results in spec order. `workers` > 1 trains in a reused pool of processes."
     cache, t0 = _cache_path(cache_dir), time.perf_counter()
     dev = get_device(device).type
+    wanted, specs = specs, _missing_parents(specs, dev) + list(specs)   # parents first: a staged run finds them cached
     done = {}
     if cache is not None:
         for s in specs:
@@ -195,10 +205,11 @@ def run_grid(specs: list, cohort: Cohort, cache_dir=None, device: str = "auto", 
         if workers > 1:
             from mmdr.pool import _worker_run    # the importable one (a notebook's copy lives in __main__)
             by_id = {id(s): s for s in todo}
-            _pool_map(_worker_run, {id(s): (s.to_dict(), cache_dir, device) for s in _cost_order(todo)}, cohort, cache, workers,
-                      lambda k, r: finished(by_id[k], RunResult.from_dict(r).replace(label=by_id[k].label)))
+            for stage in ([s for s in todo if not s.parents], [s for s in todo if s.parents]):   # parents, then runs built on them
+                _pool_map(_worker_run, {id(s): (s.to_dict(), cache_dir, device) for s in _cost_order(stage)}, cohort, cache, workers,
+                          lambda k, r: finished(by_id[k], RunResult.from_dict(r).replace(label=by_id[k].label)))
         else:
-            for s in todo:
+            for s in sorted(todo, key=lambda s: bool(s.parents)):
                 with _no_partial(cache, s.run_key(dev)): r = run_one(s, cohort, cache_dir, device)
                 finished(s, r)
     except BaseException:            # interrupted (or failed): report what the cache now holds, then let it through
@@ -206,7 +217,7 @@ def run_grid(specs: list, cohort: Cohort, cache_dir=None, device: str = "auto", 
             _report_progress(len(specs), sum((cache / f"{s.run_key(dev)}.json").exists() for s in specs), n_cached, "", t0)
         raise
     finally: bar.close()
-    return Results(done[id(s)] for s in specs)
+    return Results(done[id(s)] for s in wanted)
 
 # %% ../nbs/30b_pool.ipynb #1e4ac506
 def classical_grid(cohort: Cohort, seeds: list,

@@ -5,7 +5,7 @@
 # %% ../nbs/30a_runs.ipynb #9943cc02
 from __future__ import annotations
 import functools, hashlib, json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
 import pandas as pd
@@ -52,26 +52,39 @@ class RunSpec(Config):
     cohort: str           # cohort fingerprint
     split: tuple = DEFAULT_SPLIT
     threads: int = 1      # torch CPU threads of this run, wherever it runs: part of the result, so part of the key
+    parents: dict = field(default_factory=dict)   # staged scheme: branch -> the RunSpec (a dict) its encoder comes from
 
     def run_key(self, device: str = "cpu") -> str:
-        "Cache key: the spec's content (not its label), the device type, the versions, the numerics setting and the training code."
+        "Cache key: the spec's content (not its label; its parents by their keys), the device type, the versions, the numerics and the training code."
         d = self.to_dict(); d.pop("label")
+        d["parents"] = {n: self.parent(n).run_key(device) for n in self.parents}
         env = {"device": get_device(device).type, "torch": torch.__version__, "mmdr": mmdr.__version__, "code": code_version(),
                "numerics": numerics_key()}
         return hashlib.sha1(json.dumps({"spec": d, **env}, sort_keys=True).encode()).hexdigest()[:20]
+
+    def parent(self, name: str) -> "RunSpec":
+        "The run branch `name`'s encoder comes from."
+        if name not in self.parents: raise ValueError(f"run {self.label!r} has no parent for {name!r}; its parents are {list(self.parents)}")
+        p = self.parents[name]
+        return RunSpec.from_dict(p) if isinstance(p, dict) else p
 
 def make_specs(models: list,           # [(label, ModelConfig), ...]
                cohort: Cohort,
                seeds: int | list = 5,  # a count (0..n-1) or explicit seeds
                train: TrainConfig | None = None,
                threads: int = 1) -> list:  # torch threads per run (fixed, so a run's numbers do not depend on where it ran)
-    "The cross product of models and seeds as RunSpecs."
+    "The cross product of models and seeds as RunSpecs; a staged model's parents are the same seed's single-branch runs."
+    from mmdr.fusion import parent_model
     fp = cohort_fingerprint(cohort)
     seeds = list(range(seeds)) if isinstance(seeds, int) else list(seeds)
     t = (train or TrainConfig()).to_dict()
     labels = [l for l, _ in models]
     if len(set(labels)) != len(labels): raise ValueError(f"model labels must be unique, got {labels}")
-    return [RunSpec(label=l, model=m.to_dict(), train=t, seed=s, cohort=fp, threads=threads) for l, m in models for s in seeds]
+    def spec(l, m, s):
+        parents = ({b.name: spec(f"{b.name} (parent)", parent_model(m, b.name), s).to_dict() for b in m.branches}
+                   if m.scheme == "staged" else {})
+        return RunSpec(label=l, model=m.to_dict(), train=t, seed=s, cohort=fp, threads=threads, parents=parents)
+    return [spec(l, m, s) for l, m in models for s in seeds]
 
 # %% ../nbs/30a_runs.ipynb #020893f6
 # The code a run's predictions depend on. Not `metrics`: scores are recomputed from the stored predictions (RunResult.rescore).
@@ -80,11 +93,11 @@ TRAINING_MODULES = ("core", "data", "encoders", "fusion", "train")
 @functools.lru_cache(maxsize=None)
 def code_version(package_dir: str | None = None  # the folder holding the modules (default: the installed mmdr)
                 ) -> str:
-    "SHA-1 of the source a run depends on (training modules + `run_one`): an edited model or trainer never reuses old runs."
+    "SHA-1 of the source a run depends on (training modules + `run_one` and its `_train`): an edited model or trainer never reuses old runs."
     import inspect
     root, h = Path(package_dir or Path(mmdr.__file__).parent), hashlib.sha1()
     for name in TRAINING_MODULES: h.update(name.encode()); h.update((root / f"{name}.py").read_bytes())
-    h.update(inspect.getsource(run_one).encode())
+    for f in (run_one, _train): h.update(inspect.getsource(f).encode())
     return h.hexdigest()[:12]
 
 # %% ../nbs/30a_runs.ipynb #545e70a3
@@ -137,6 +150,40 @@ def score_predictions(y, proba, class_names: list) -> dict:
     m = classification_metrics(np.asarray(y), np.asarray(proba, dtype=np.float64), class_names=class_names)
     return {k: v for k, v in m.items() if isinstance(v, (int, float, str))}
 
+# %% ../nbs/30a_runs.ipynb #77696425
+def _parent_models(spec: RunSpec, cohort: Cohort, cache_dir, device) -> dict:
+    "branch -> (the trained parent model, its preprocessor): each parent run from the cache, trained first if it is not there."
+    if not spec.parents: return {}
+    cache = _cache_path(cache_dir)
+    if cache is None: raise ValueError(f"run {spec.label!r} builds on parent runs ({list(spec.parents)}): it needs a run cache to read their weights")
+    out = {}
+    for name in spec.parents:
+        r = run_one(spec.parent(name), cohort, cache_dir, device)
+        ck = load_checkpoint(cache / r.weights)
+        out[name] = (ck["model"], ck["preprocessor"])
+    return out
+
+def _train(spec: RunSpec, data, parents: dict, device):
+    "(model config, FitResult) of one run on its prepared data: build, adopt the parents' encoders, fit; staged: fine-tune if asked."
+    from mmdr.fusion import ModelConfig, build_model, set_class_prior, adopt_encoders
+    mcfg = ModelConfig.from_dict(spec.model)
+    set_seed(spec.seed)
+    model = build_model(mcfg, data.train.spec())
+    set_class_prior(model, data.train.y)      # product operators only: the training part's class frequencies
+    for name, (_, prep) in parents.items():
+        if prep.state != data.preprocessor.state: raise ValueError(f"run {spec.label!r}: parent {name!r} was preprocessed differently")
+    if parents: adopt_encoders(model, {n: m for n, (m, _) in parents.items()})
+    cfg = TrainConfig.from_dict({**spec.train, "seed": spec.seed, "device": device, "progress": False})
+    out = fit(model, data.train, data.valid, cfg)
+    if mcfg.finetune_lr > 0:                  # staged, then everything at a lower learning rate, from the best head
+        head = out
+        out = fit(out.model.unfreeze(), data.train, data.valid, cfg.replace(lr=mcfg.finetune_lr))
+        n = len(head.history)
+        out.history = pd.concat([head.history.assign(stage="head"), out.history.assign(stage="fine-tune", epoch=out.history.epoch + n)],
+                                ignore_index=True)
+        out.best_epoch, out.seconds, out.train_seconds = out.best_epoch + n, out.seconds + head.seconds, out.train_seconds + head.train_seconds
+    return mcfg, out
+
 # %% ../nbs/30a_runs.ipynb #54845278
 def _cache_path(cache_dir) -> Path | None:
     "The run cache folder: None when caching is off (`cache_dir=False`)."
@@ -148,7 +195,6 @@ def run_one(spec: RunSpec,                 # the run
             device: str = "auto",
            ) -> RunResult:
     "The one pipeline: split -> fit preprocessing on the training part -> train -> evaluate; or the cached result."
-    from mmdr.fusion import ModelConfig, build_model, set_class_prior
     from mmdr.encoders import num_params
     cache, dev = _cache_path(cache_dir), get_device(device)
     key = spec.run_key(dev.type)
@@ -157,13 +203,10 @@ def run_one(spec: RunSpec,                 # the run
     numerics = check_numerics()                # the portable setting took effect, or a clear error before any training
     fp = cohort_fingerprint(cohort)
     if fp != spec.cohort: raise ValueError(f"run {spec.label!r} was specified for cohort {spec.cohort}, but was given cohort {fp}")
+    parents = _parent_models(spec, cohort, cache_dir, device)   # trained (once, cached) before this run, if not yet
     with torch_threads(spec.threads):
         data = prepare(cohort, spec.seed, spec.split)
-        mcfg = ModelConfig.from_dict(spec.model)
-        set_seed(spec.seed)
-        model = build_model(mcfg, data.train.spec())
-        set_class_prior(model, data.train.y)      # product operators only: the training part's class frequencies
-        out = fit(model, data.train, data.valid, TrainConfig.from_dict({**spec.train, "seed": spec.seed, "device": device, "progress": False}))
+        mcfg, out = _train(spec, data, parents, device)
         proba = predict_proba(out.model, data.test)
     res = RunResult.from_predictions(data.test.y.numpy(), proba, data.test.class_names, label=spec.label, cache_key=key,
                                      seed=spec.seed, spec=spec.to_dict(), patient_id=list(data.test.patient_id),

@@ -17,6 +17,7 @@ from tqdm.auto import tqdm
 from sklearn.metrics import f1_score
 from .core import Config, set_seed, get_device, atomic_path
 from .data import Cohort, DataSpec, Preprocessor, ImageAugment, make_loader, to_device
+from .fusion import fused_loss
 
 # %% auto #0
 __all__ = ['TrainConfig', 'is_distributed', 'rank', 'world_size', 'all_gather_cat', 'predict_logits', 'predict_proba',
@@ -143,8 +144,7 @@ def train_epoch(net: nn.Module,               # the model (DDP-wrapped under tor
         b = to_device(b, device)
         if channels_last and "image" in b: b["image"] = b["image"].contiguous(memory_format=torch.channels_last)
         with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=amp):
-            logits = net(b)
-            loss = F.cross_entropy(logits.float(), b["label"])
+            logits, loss = fused_loss(net(b), b["label"])   # + the branches' losses under the auxiliary scheme
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
