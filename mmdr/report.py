@@ -21,6 +21,7 @@ START, END = "<!-- mmdr:results:start -->", "<!-- mmdr:results:end -->"
 RESULT_TABLES = [
     ("table1.md", "Table I"),
     ("table1_claims.md", "Table I: claims"),
+    ("table1_scheme_choice.md", "Table I: how Ours is trained (chosen on validation)"),
     ("fig4_ablation.md", "Figure 4: ablation"),
     ("fig4_claims.md", "Figure 4: claims"),
     ("fusion_strategies_findings.md", "Fusion strategies: findings"),
