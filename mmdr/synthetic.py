@@ -14,9 +14,9 @@ from .core import Config, torch_threads
 from .data import Cohort, cohort_fingerprint
 
 # %% auto #0
-__all__ = ['CLASS_NAMES', 'FINDINGS', 'LABS', 'LAB_MISSING_FACTOR', 'SYMPTOMS', 'AFFIRM', 'NEGATE', 'SMOKING', 'DURATION',
-           'HEADERS', 'FILLERS', 'TABULAR_FEATURES', 'SERIES_NAMES', 'findings_table', 'labs_table', 'SyntheticConfig',
-           'note_vocab', 'make_cohort', 'oracle_ceilings']
+__all__ = ['CLASS_NAMES', 'FINDINGS', 'LABS', 'LAB_MISSING_FACTOR', 'SEVERITY_DENSITY', 'SYMPTOMS', 'AFFIRM', 'NEGATE', 'SMOKING',
+           'DURATION', 'HEADERS', 'FILLERS', 'TABULAR_FEATURES', 'SERIES_NAMES', 'findings_table', 'labs_table',
+           'SyntheticConfig', 'note_vocab', 'make_cohort', 'oracle_ceilings', 'oracle_product']
 
 # %% ../nbs/02_synthetic.ipynb #e27901e9
 CLASS_NAMES = ["no acute disease", "bacterial pneumonia", "viral pneumonia", "lung cancer"]
@@ -105,6 +105,7 @@ class SyntheticConfig(Config):
     lab_missing: float = 0.15                           # P(a lab value is missing in an observed table)
     series: bool = False                                # also generate the vitals series
     series_len: int = 24                                # hours of vitals
+    shared_severity: float = 0.0                        # w in [0, 1): a severity the scan and CRP both show (CRP's within-class correlation with it); 0 = off
     seed: int = 0                                       # one seed for everything
 
     @property
@@ -127,6 +128,9 @@ class SyntheticConfig(Config):
             if not 0 <= r < 1: raise ValueError(f"missing_{m} must be a rate in [0, 1), got {r!r}")
         if not 0 <= self.lab_missing < 1: raise ValueError(f"lab_missing must be a rate in [0, 1), got {self.lab_missing!r}")
         if not isint(self.series_len) or self.series_len < 4: raise ValueError(f"series_len must be an integer >= 4 hours, got {self.series_len!r}")
+        w = self.shared_severity
+        if isinstance(w, bool) or not isinstance(w, (int, float, np.number)) or not 0 <= w < 1:
+            raise ValueError(f"shared_severity must be a correlation in [0, 1) (0 = off; 1 would make CRP a copy of the severity), got {w!r}")
         if not isint(self.seed) or self.seed < 0: raise ValueError(f"seed must be a non-negative integer, got {self.seed!r}")
         return self
 
@@ -153,6 +157,11 @@ def _sample_latent(cfg: SyntheticConfig, n: int, rng: np.random.Generator) -> di
     for j, m in enumerate(mods): lat[f"has_{m}"] = obs[:, j]
     flip = rng.random(n) < cfg.label_noise                         # recorded as one of the other classes
     lat["label"] = np.where(flip, (y + rng.integers(1, K, n)) % K, y)
+    if cfg.shared_severity > 0:                                    # step 6: drawn last, so nothing above moves
+        w, (mu, sd) = cfg.shared_severity, _lab_params("crp")
+        lat["severity"] = rng.standard_normal(n)
+        z = (lat["crp"] - mu[y]) / sd[y]                           # the CRP's own variation, standardised in its class
+        lat["crp"] = mu[y] + sd[y] * (w * lat["severity"] + math.sqrt(1 - w * w) * z)
     return lat
 
 # %% ../nbs/02_synthetic.ipynb #d50fe158
@@ -267,6 +276,12 @@ def _add_effusion(img, xs, anatomy, effusion: dict, rows, has, lungs, lung) -> t
     aerated = lung.clone(); aerated[e] -= fluid
     return aerated
 
+SEVERITY_DENSITY = 0.025     # grey levels of extra lung density per unit of shared severity (step 6 of the story)
+
+def _add_severity(img, severity, aerated):
+    "The shared severity, a z-score per patient, as a diffuse change of density over the aerated lungs (no random draw)."
+    img.add_(aerated * _per_scan(SEVERITY_DENSITY * severity))
+
 def _add_ground_glass(img, has, aerated, gen):
     "A faint patchy haze over the aerated part of both lungs."
     e = np.flatnonzero(has); S = img.shape[-1]
@@ -299,6 +314,7 @@ def _scan_chunk(lat: dict, rows, xs, anatomy: dict, sites: dict, scanner: dict, 
     "The scans of the patients `rows`, (b, S, S) in [0, 1]: findings in a fixed order (the stream of `gen` depends on it)."
     img, lungs, lung = _paint_chest(xs, anatomy, rows, gen)
     aerated = _add_effusion(img, xs, anatomy, sites["effusion"], rows, lat["effusion"][rows] == 1, lungs, lung)
+    if "severity" in lat: _add_severity(img, lat["severity"][rows], aerated)                          # optional: step 6
     _add_ground_glass(img, lat["ground_glass"][rows] == 1, aerated, gen)
     _add_consolidation(img, xs, sites["consolidation"], rows, lat["consolidation"][rows] == 1, aerated, gen)
     _add_nodule(img, xs, sites["nodule"], rows, lat["nodule"][rows] == 1)
@@ -446,9 +462,32 @@ def _log_posterior(lat: dict, modalities, cfg: SyntheticConfig) -> np.ndarray:
     for name, d in LABS.items():
         v = visible(d["seen_by"], lat[f"measured_{name}"])
         if v.any():
-            mu, sd = _lab_params(name)
+            mu, sd = _lab_params(name)                                                  # (K,) each
+            if name == "crp" and cfg.shared_severity > 0:    # step 6: where the scan is seen too, condition on its severity
+                w, both = cfg.shared_severity, (v & visible(("image",)))[:, None]
+                mu = mu + both * (w * sd * lat["severity"][:, None])                    # (n, K)
+                sd = sd * np.where(both, math.sqrt(1 - w * w), 1.0)                     # (n, K); elsewhere s is marginalised
             ll += v[:, None] * (-0.5 * ((lat[name][:, None] - mu) / sd) ** 2 - np.log(sd))
     return ll
+
+# %% ../nbs/02_synthetic.ipynb #8a0f82cd
+def _oracle_patients(cfg: SyntheticConfig | None, n, seed: int, sets, default) -> tuple:
+    "Check the oracle's arguments; return the config, the modality sets and `n` Monte Carlo latent patients."
+    cfg = (cfg or SyntheticConfig()).validate()
+    if not isinstance(n, (int, np.integer)) or n < 100: raise ValueError(f"n must be an integer >= 100 Monte Carlo patients, got {n!r}")
+    mods = cfg.modalities
+    sets = default(mods) if sets is None else [tuple(s) for s in sets]
+    for s in sets:
+        if set(s) - set(mods): raise ValueError(f"modality set {s} has modalities this config does not generate; choose from {mods}")
+    return cfg, sets, _sample_latent(cfg, n, np.random.default_rng(np.random.SeedSequence([seed, 2024])))
+
+def _posterior(lat: dict, modalities, cfg: SyntheticConfig) -> np.ndarray:
+    "P(y | what `modalities` show), (n, K)."
+    lp = _log_posterior(lat, modalities, cfg)
+    post = np.exp(lp - lp.max(1, keepdims=True)); post /= post.sum(1, keepdims=True)
+    return post
+
+def _set_name(s, mods) -> str: return "none" if not s else ("all" if set(s) == set(mods) else "+".join(m for m in mods if m in s))
 
 def oracle_ceilings(cfg: SyntheticConfig | None = None,  # the generator's parameters (n_patients and seed are not used)
                     n: int = 100_000,                     # Monte Carlo patients
@@ -456,21 +495,40 @@ def oracle_ceilings(cfg: SyntheticConfig | None = None,  # the generator's param
                     sets: list | None = None              # modality sets, e.g. [("image",), ("image", "tabular")]; default: none, each one, all
                    ) -> pd.DataFrame:
     "Bayes-optimal accuracy (an upper bound) for each set of modalities, with standard error and 95% CI."
-    cfg = (cfg or SyntheticConfig()).validate()
-    if not isinstance(n, (int, np.integer)) or n < 100: raise ValueError(f"n must be an integer >= 100 Monte Carlo patients, got {n!r}")
-    mods, K, eps = cfg.modalities, len(CLASS_NAMES), cfg.label_noise
-    sets = [()] + [(m,) for m in mods] + [mods] if sets is None else [tuple(s) for s in sets]
+    cfg, sets, lat = _oracle_patients(cfg, n, seed, sets, lambda mods: [()] + [(m,) for m in mods] + [mods])
+    K, eps, rows = len(CLASS_NAMES), cfg.label_noise, []
     for s in sets:
-        if set(s) - set(mods): raise ValueError(f"modality set {s} has modalities this config does not generate; choose from {mods}")
-    lat = _sample_latent(cfg, n, np.random.default_rng(np.random.SeedSequence([seed, 2024])))
-    rows = []
-    for s in sets:
-        lp = _log_posterior(lat, s, cfg)
-        post = np.exp(lp - lp.max(1, keepdims=True)); post /= post.sum(1, keepdims=True)       # P(y | obs), (n, K)
+        post = _posterior(lat, s, cfg)                                                         # P(y | obs), (n, K)
         post_rec = (1 - eps) * post + eps / (K - 1) * (1 - post)                              # P(recorded y | obs)
         best, pred = post_rec.max(1), post_rec.argmax(1)
         acc, se = best.mean(), best.std(ddof=1) / math.sqrt(n)
-        name = "none" if not s else ("all" if set(s) == set(mods) else "+".join(m for m in mods if m in s))
-        rows.append(dict(modalities=name, accuracy=acc, se=se, ci_low=acc - 1.96 * se, ci_high=acc + 1.96 * se,
+        rows.append(dict(modalities=_set_name(s, cfg.modalities), accuracy=acc, se=se, ci_low=acc - 1.96 * se, ci_high=acc + 1.96 * se,
                          accuracy_clean=post[np.arange(n), pred].mean(), n=n))
+    return pd.DataFrame(rows)
+
+# %% ../nbs/02_synthetic.ipynb #d1b586ea
+def _log_normalise(lp: np.ndarray) -> np.ndarray:
+    "Log-probabilities from unnormalised ones, row by row: (n, K)."
+    top = lp.max(1, keepdims=True)
+    return lp - top - np.log(np.exp(lp - top).sum(1, keepdims=True))
+
+def oracle_product(cfg: SyntheticConfig | None = None,  # the generator's parameters (n_patients and seed are not used)
+                   n: int = 100_000,                     # Monte Carlo patients (the same ones `oracle_ceilings` draws with this seed)
+                   seed: int = 0,                        # Monte Carlo seed
+                   sets: list | None = None              # sets of two or more modalities, e.g. [("image", "tabular")]; default: all
+                  ) -> pd.DataFrame:
+    "Accuracy of the product of the per-modality Bayes posteriors beside the joint Bayes rule, on the same patients."
+    cfg, sets, lat = _oracle_patients(cfg, n, seed, sets, lambda mods: [mods])
+    K, eps, rows = len(CLASS_NAMES), cfg.label_noise, []
+    log_prior = np.log(np.asarray(cfg.class_probs, float) + 1e-300)                # (K,)
+    for s in sets:
+        if len(set(s)) < 2: raise ValueError(f"a product of experts needs a set of two or more modalities, got {s}")
+        post = _posterior(lat, s, cfg)                                               # the joint Bayes rule, (n, K)
+        rec = (1 - eps) * post + eps / (K - 1) * (1 - post)                          # P(recorded y | obs)
+        ratios = [_log_normalise(_log_posterior(lat, (m,), cfg)) - log_prior for m in dict.fromkeys(s)]   # log P(y | x_m) / p(y)
+        pred = (log_prior + sum(ratios)).argmax(1)                                   # the product of experts decides
+        joint, product = rec.max(1), rec[np.arange(n), pred]                         # both scored with the true posterior
+        gap = joint - product                                                        # >= 0 for every patient
+        rows.append(dict(modalities=_set_name(s, cfg.modalities), joint=joint.mean(), product=product.mean(),
+                         gap=gap.mean(), gap_se=gap.std(ddof=1) / math.sqrt(n), same_decision=(pred == post.argmax(1)).mean(), n=n))
     return pd.DataFrame(rows)
