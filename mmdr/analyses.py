@@ -183,14 +183,19 @@ def linear_probe(model: torch.nn.Module,  # a trained model with branches (from 
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
-    x_train, y_train, _ = branch_features(model, data.train, branch)
-    x_test, y_test, pos = branch_features(model, data.test, branch)
+    from threadpoolctl import threadpool_limits
+    from mmdr.core import torch_threads
+    with torch_threads(1), threadpool_limits(1):        # one thread for torch and BLAS, whatever the calling process uses
+        x_train, y_train, _ = branch_features(model, data.train, branch)
+        x_test, y_test, pos = branch_features(model, data.test, branch)
     mod = model.branches[branch].modality
     if len(x_test) == 0: raise ValueError(f"no test patient has the {mod!r} modality that branch {branch!r} reads: nothing to probe")
     if len(np.unique(y_train)) < 2:
         raise ValueError(f"the training patients with the {mod!r} modality are of {len(np.unique(y_train))} class(es); a probe needs two or more")
-    probe = make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=max_iter)).fit(x_train, y_train)   # the training part only
-    return {"accuracy": float((probe.predict(x_test) == y_test).mean()), "n_test": len(y_test), "n_train": len(y_train),
+    with threadpool_limits(1):
+        probe = make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=max_iter)).fit(x_train, y_train)   # the training part only
+        accuracy = float((probe.predict(x_test) == y_test).mean())
+    return {"accuracy": accuracy, "n_test": len(y_test), "n_train": len(y_train),
             "patient_id": [data.test.patient_id[i] for i in pos], "probe": probe}
 
 # %% ../nbs/30d_analyses.ipynb #9fae6555
