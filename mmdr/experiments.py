@@ -307,14 +307,15 @@ FUSED_SCHEMES = {"joint": {},                                              # the
                  "staged + fine-tune": {"scheme": "staged", "finetune_lr": 1e-4}}   # then everything at lr/10
 
 def fused_candidates(fused=None,                 # the fused model (default: the paper's)
-                     schemes: list | None = None # names in FUSED_SCHEMES (default: all)
+                     schemes: list | None = None, # names in FUSED_SCHEMES (default: all)
+                     label: str = "Ours"          # the row the candidates compete for
                     ) -> list:
-    "[(f'Ours ({scheme})', ModelConfig)]: the fused model under each training scheme."
+    "[(f'{label} ({scheme})', ModelConfig)]: the fused model under each training scheme."
     from mmdr.fusion import paper_model
     base, schemes = fused or paper_model(), list(schemes or FUSED_SCHEMES)
     unknown = [s for s in schemes if s not in FUSED_SCHEMES]
     if unknown: raise ValueError(f"unknown training schemes {unknown}; choose among {list(FUSED_SCHEMES)}")
-    return [(f"Ours ({s})", base.replace(**{"scheme": "joint", "aux_weight": 0.0, "finetune_lr": 0.0, **FUSED_SCHEMES[s]}))
+    return [(f"{label} ({s})", base.replace(**{"scheme": "joint", "aux_weight": 0.0, "finetune_lr": 0.0, **FUSED_SCHEMES[s]}))
             for s in schemes]
 
 def validation_accuracy(run: RunResult) -> float:
