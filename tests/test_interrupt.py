@@ -79,24 +79,22 @@ def test_ctrl_c_stops_reproduce_and_a_rerun_gives_the_same_results(tmp_path):
     assert "interrupted (SIGINT): runs kept in the cache: 40_table1.ipynb" in out and "run the same command to resume" in out, out[-3000:]
     assert _partial(cache) == []                                  # a run cut short leaves nothing behind
     kept = _results(cache)
-    assert 3 <= len(kept) < 12, len(kept)                         # Table I quick: 10 deep runs and 2 classical ones
+    assert len(kept) >= 3, len(kept)
     print(f"SIGINT: exit {exit_s:.2f} s, nothing left {gone_s:.2f} s, {len(kept)} runs kept")
     resumed = _reproduce(cache, tmp_path / "out"); out2, _ = resumed.communicate(timeout=600)
     assert resumed.returncode == 0, out2[-3000:]
     man = json.loads((tmp_path / "out" / "manifest.json").read_text())
     assert man["reproduce"]["notebook_runs"]["40_table1.ipynb"]["cached"] >= 3, man["reproduce"]   # the resume used what was kept
     after = _results(cache)
-    assert len(after) == 12 and all(after[k] == v for k, v in kept.items())   # every run once; the kept ones untouched
-    # the runs kept at the interrupt are what an uninterrupted run gives: retrain some here, in one go, and compare
-    from mmdr.runs import RunSpec, run_one
-    from mmdr.experiments import load_cohort
-    cohort = load_cohort("", n_patients=400, image_size=64)      # the quick profile's cohort (run_one checks its fingerprint)
-    deep = [k for k in kept if not k.startswith("classical-")][:3]
-    assert deep
-    for k in deep:
-        spec = RunSpec.from_dict(json.loads((cache / "runs" / f"{k}.json").read_text())["spec"])
-        fresh = run_one(spec, cohort, cache_dir=False, device="cpu")
-        assert fresh.proba == kept[k][0], f"run {k} ({spec.label}, seed {spec.seed}) differs from an uninterrupted one"
+    assert all(after[k] == v for k, v in kept.items())            # the kept runs untouched by the resume
+    # the resumed cache is what an uninterrupted run gives: every run once, the same predictions and metrics
+    whole = _reproduce(tmp_path / "whole", tmp_path / "out-whole"); out3, _ = whole.communicate(timeout=600)
+    assert whole.returncode == 0, out3[-3000:]
+    uninterrupted = _results(tmp_path / "whole")
+    assert len(kept) < len(uninterrupted), (len(kept), len(uninterrupted))   # the interrupt came before the end
+    assert sorted(after) == sorted(uninterrupted)
+    differ = [k for k in after if after[k] != uninterrupted[k]]
+    assert not differ, f"runs that differ from an uninterrupted run: {differ}"
 
 def test_sigterm_stops_reproduce_with_143(tmp_path):
     p, seen = _start_and_wait(tmp_path / "c", tmp_path / "out", n_runs=1, n_procs=4)
