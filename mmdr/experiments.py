@@ -25,7 +25,7 @@ __all__ = ['PAPER_TABLE1', 'TABLE1_COLUMNS', 'EXPERIMENT_PARAMETERS', 'TABLE1_RO
            'fmt_comparison', 'write_table', 'environment_info', 'record_run', 'load_cohort', 'Experiment',
            'table1_models', 'ablation_models', 'cohort_rows', 'cohort_models', 'cohort_ablation', 'fused_candidates',
            'validation_accuracy', 'choose_on_validation', 'model_ceilings', 'ceiling_check', 'table1_pairs',
-           'ablation_pairs', 'claims_table', 'ablation_claims', 'product_runs']
+           'ablation_pairs', 'removal_margins', 'claims_table', 'ablation_claims', 'product_runs']
 
 # %% ../nbs/30c_experiments.ipynb #a4ec1b0f
 PAPER_TABLE1 = pd.DataFrame(
@@ -98,12 +98,16 @@ def paired_comparison(results: Results, a: str, b: str, metric: str = "accuracy"
     return {"a": a, "b": b, **alone,
             "correction": "none (one comparison alone: no verdict; pass family= for the notebook's corrected one)"}
 
-def compare_runs(results: Results, pairs: list, metric: str = "accuracy", level: float = 0.95) -> pd.DataFrame:
+def compare_runs(results: Results, pairs: list, metric: str = "accuracy", level: float = 0.95,
+                 margins: dict | None = None   # {(a, b): m}: also test "a − b < m" in the same family (`compare_family`)
+                ) -> pd.DataFrame:
     "One family of paired comparisons [(a, b), ...]: per-seed differences, Holm-adjusted verdicts and intervals that agree with them."
     for a, b in pairs: _check_pairing(results, a, b)
+    missing = [k for k in (margins or {}) if tuple(k) not in [tuple(p) for p in pairs]]
+    if missing: raise ValueError(f"margins name pairs that are not in the family: {missing}; the pairs are {list(pairs)}")
     per_seed = results.per_seed(metric)
     fam = compare_family({f"{a} − {b}": (per_seed.loc[a], per_seed.loc[b]) for a, b in pairs}, level, interval="holm",
-                         bounds=SCORE_BOUNDS.get(metric))
+                         bounds=SCORE_BOUNDS.get(metric), margins={f"{a} − {b}": m for (a, b), m in (margins or {}).items()})
     fam.attrs["metric"] = metric
     return fam
 
@@ -120,7 +124,9 @@ def fmt_comparison(row: pd.Series, digits: int = 3) -> str:
     same = (" (the same difference on every seed: no spread to test)" if note.startswith("not resolved") else
             " (interval clipped to the range of a difference)" if note.startswith("interval clipped") else "")
     cell = fmt_interval(row["diff"], row.sd, row.ci_low, row.ci_high, digits, signed=True)
-    return f"{row.name} = {cell} (Holm p {row.p_holm:.2g}){same}"
+    within = (f"; {row.name} < {row['margin']:g}: Holm p {row.p_margin_holm:.2g}"
+              if np.isfinite(row.get("margin", math.nan)) else "")
+    return f"{row.name} = {cell} (Holm p {row.p_holm:.2g}{within}){same}"
 
 # %% ../nbs/30c_experiments.ipynb #63594569
 def write_table(df: pd.DataFrame, out_dir: str | Path, stem: str, caption: str = "") -> list:
@@ -400,6 +406,10 @@ def ablation_pairs(labels: list, reference: str = "Ours", baseline: str | None =
     return ([(reference, l) for l in abl] + ([(reference, baseline)] + [(l, baseline) for l in abl] if baseline else [])
             + (_all_pairs(paper3) if len(paper3) == 3 else []))
 
+def removal_margins(removals: list, margin: float, reference: str = "Ours") -> dict:
+    "{(reference, removal): margin} for `compare_runs(..., margins=)`: may each removal cost less than `margin`?"
+    return {(reference, l): margin for l in removals}
+
 def _declared(results: Results, pairs: list, metric: str, level: float, family) -> pd.DataFrame:
     "The notebook's family, checked to hold every pair (and to be about `metric`), or one built over `pairs`."
     if family is None: return compare_runs(results, pairs, metric, level)
@@ -474,13 +484,15 @@ def ablation_claims(results: Results, reference: str = "Ours", metric: str = "ac
                     family: pd.DataFrame | None = None,  # the notebook's declared family (must hold `ablation_pairs`)
                     paper: bool = True,                  # the paper's answers beside ours (synthetic cohort only)
                     removals: list | None = None) -> pd.DataFrame:   # the removal labels (default: ABLATION_ROWS that ran)
-    "Figure 4's claims (which removal hurts, most and least), read off one Holm-corrected family of paired comparisons."
+    "Figure 4's claims (which removal hurts, within a margin, most and least), read off one Holm-corrected family."
     have = _check_reference(results, reference, "the full model")
     abl = [l for l in (removals or ABLATION_ROWS) if l in have]
     paper3 = [l for l in ("N_CNN", "N_RNN", "N_Transformer") if l in have]
     fam = _declared(results, ablation_pairs(have, reference, baseline, abl), metric, level, family)
     def hurts(l):
         r, answer = _answer(fam, reference, l)
+        if answer == "not resolved" and r.name == f"{reference} − {l}" and str(r.verdict).startswith("A − B <"):
+            answer = f"does not hurt by more than {r['margin']:g}"   # the margin test of `compare_runs(margins=)`
         return {"claim": f"removing the {l[2:]} branch hurts ({metric})", "ours": answer, "evidence": fmt_comparison(r),
                 "paper": "yes, to varying degrees"}
     rows = [hurts(l) for l in abl]

@@ -14,8 +14,8 @@ from sklearn.metrics import (accuracy_score, confusion_matrix, log_loss, precisi
 # %% auto #0
 __all__ = ['METRICS', 'HIGHER_IS_BETTER', 'AVERAGES', 'SCORE_BOUNDS', 'IDENTICAL_DIFFERENCES', 'check_proba',
            'classification_metrics', 'per_class_metrics', 'confusion', 'reliability_table', 'fmt_mean_sd',
-           'seed_interval', 'fmt_interval', 'interval_holds', 'interval_violations', 'paired_seed_comparison', 'holm',
-           'compare_family', 'family_row', 'ranking_claim', 'extreme_claim']
+           'seed_interval', 'fmt_interval', 'interval_holds', 'interval_violations', 'paired_seed_comparison',
+           'margin_p_value', 'holm', 'compare_family', 'family_row', 'ranking_claim', 'extreme_claim']
 
 # %% ../nbs/21_metrics.ipynb #1c0e2bf5
 METRICS = ("accuracy", "precision", "recall", "f1", "auc", "ece", "brier", "log_loss")
@@ -321,6 +321,21 @@ def paired_seed_comparison(a_values,            # per seed: the score of model a
         res["note"] = "interval clipped to the range of a difference"
     return res
 
+# %% ../nbs/21_metrics.ipynb #1d17bc6c
+def margin_p_value(a_values,          # per seed: the score of model a
+                   b_values,          # per seed: the score of model b (same seeds, same order)
+                   margin: float      # m > 0, in the score's units: the test is of "a − b < m"
+                  ) -> float:
+    "Uncorrected one-sided paired t-test p-value of H0: mean(a − b) ≥ margin (small: the data exclude a lead of m or more)."
+    if not (isinstance(margin, (int, float)) and math.isfinite(margin) and margin > 0):
+        raise ValueError(f"margin must be a finite number > 0 in the score's units (e.g. 0.01 for one accuracy point), got {margin!r}")
+    a, b = _paired(a_values, b_values)
+    d = a - b; n = len(d)
+    if n < 2: return math.nan
+    if np.ptp(d) <= 1e-12 * max(1.0, float(np.abs(d).max())): return 1.0   # no spread over seeds: not resolvable
+    return float(student_t.cdf((d.mean() - margin) / (d.std(ddof=1) / math.sqrt(n)), n - 1))
+
+
 # %% ../nbs/21_metrics.ipynb #33595393
 def holm(p_values) -> np.ndarray:
     "Holm–Bonferroni adjusted p-values, in the input order (monotone in the raw p-values, capped at 1)."
@@ -334,10 +349,17 @@ def holm(p_values) -> np.ndarray:
     out[order] = np.minimum(adj, 1.0)
     return out
 
+def _check_margins(margins, diffs) -> dict:
+    if not margins: return {}
+    unknown = [k for k in margins if k not in diffs]
+    if unknown: raise ValueError(f"margins name comparisons the family does not have: {unknown}; it has {list(diffs)}")
+    return {k: float(v) for k, v in margins.items()}
+
 def compare_family(diffs: dict,              # comparison name -> (a_values, b_values), one value per seed each
                    level: float = 0.95,      # family-wise confidence level (alpha = 1 - level)
                    interval: str = "bonferroni", # "bonferroni": level 1 - alpha/m; "holm": level 1 - alpha·p/p_holm
-                   bounds=None               # the scores' range ((lo, hi) or a metric name): intervals clipped to it
+                   bounds=None,              # the scores' range ((lo, hi) or a metric name): intervals clipped to it
+                   margins: dict | None = None  # comparison name -> m > 0: also test "A − B < m", Holm with the rest
                   ) -> pd.DataFrame:
     "Paired per-seed comparisons, Holm-adjusted p-values, Bonferroni intervals and a verdict per comparison."
     level = _check_level(level)
@@ -346,8 +368,11 @@ def compare_family(diffs: dict,              # comparison name -> (a_values, b_v
     rows = {name: paired_seed_comparison(a, b, level, bounds) for name, (a, b) in diffs.items()}
     df = pd.DataFrame.from_dict(rows, orient="index")[["mean_a", "mean_b", "diff", "sd", "n", "p_uncorrected"]]
     _check_choice(interval, ("bonferroni", "holm"), "interval")
-    m = int(df.p_uncorrected.notna().sum())
-    df["p_holm"] = holm(df.p_uncorrected.values)
+    margins = _check_margins(margins, diffs)
+    p_margin = np.array([margin_p_value(*diffs[k], margins[k]) if k in margins else math.nan for k in df.index])
+    p_all = np.concatenate([df.p_uncorrected.values, p_margin])   # one family: differences and margin tests together
+    m = int(np.isfinite(p_all).sum())
+    adj = holm(p_all); df["p_holm"] = adj[:len(df)]
     bonf = 1 - alpha / max(m, 1)
     if interval == "bonferroni": df["ci_level"] = bonf
     else:                                     # each interval excludes zero exactly when p_holm < alpha
@@ -356,16 +381,20 @@ def compare_family(diffs: dict,              # comparison name -> (a_values, b_v
     ci = {name: _diff_interval(r["diff"], r["sd"], r["n"], lev, bounds) if np.isfinite(lev) and r["sd"] != 0
           else (math.nan, math.nan) for (name, r), lev in zip(rows.items(), df.ci_level)}
     df["ci_low"] = [ci[k][0] for k in df.index]; df["ci_high"] = [ci[k][1] for k in df.index]
-    df["verdict"] = ["not resolved" if not (ph < alpha) else ("A > B" if d > 0 else "A < B")
-                     for d, ph in zip(df["diff"], df.p_holm)]
+    df["verdict"] = [("A > B" if d > 0 else "A < B") if ph < alpha else
+                     (f"A − B < {margins[k]:g}" if pm < alpha else "not resolved")
+                     for k, d, ph, pm in zip(df.index, df["diff"], df.p_holm, adj[len(df):])]
     df.index.name = "comparison"
     df.attrs.update(level=level, alpha=alpha, m=m, correction=f"Holm (verdict), {interval} (interval)")
     clipped = {k: np.isfinite(ci[k][0]) and ci[k] != _t_interval(r["diff"], r["sd"], r["n"], lev)
                for (k, r), lev in zip(rows.items(), df.ci_level)}
     df["note"] = ["interval clipped to the range of a difference" if clipped[k] else
                   ("" if r.get("note", "").startswith("interval clipped") else r.get("note", "")) for k, r in rows.items()]
-    return df[["mean_a", "mean_b", "diff", "sd", "n", "ci_low", "ci_high", "ci_level", "p_uncorrected", "p_holm",
-               "verdict", "note"]]
+    cols = ["mean_a", "mean_b", "diff", "sd", "n", "ci_low", "ci_high", "ci_level", "p_uncorrected", "p_holm", "verdict", "note"]
+    if margins:                                          # only a family that asks a margin question carries its columns
+        df["margin"] = [margins.get(k, math.nan) for k in df.index]; df["p_margin"] = p_margin; df["p_margin_holm"] = adj[len(df):]
+        cols += ["margin", "p_margin", "p_margin_holm"]
+    return df[cols]
 
 # %% ../nbs/21_metrics.ipynb #f42a0f0a
 def _check_models(values_by_model, at_least=2):
