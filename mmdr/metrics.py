@@ -289,6 +289,10 @@ def _paired(a_values, b_values):
     ok = np.isfinite(a) & np.isfinite(b)
     return a[ok], b[ok]
 
+def _no_spread(d: np.ndarray) -> bool:
+    "Every per-seed difference the same, up to rounding: no spread over seeds to test against."
+    return bool(np.ptp(d) <= 1e-12 * max(1.0, float(np.abs(d).max())))
+
 IDENTICAL_DIFFERENCES = ("not resolved: every seed gives the same difference, so there is no spread over seeds to test "
                          "against (p set to 1, no interval); run more seeds or a larger test part")
 
@@ -312,7 +316,7 @@ def paired_seed_comparison(a_values,            # per seed: the score of model a
                diff=float(d.mean()) if n else math.nan, sd=float(d.std(ddof=1)) if n > 1 else math.nan, n=n,
                ci_low=math.nan, ci_high=math.nan, p_uncorrected=math.nan, level=level)
     if n < 2: return {**out, "note": "fewer than two seeds: no interval or test"}
-    if np.ptp(d) <= 1e-12 * max(1.0, float(np.abs(d).max())):   # identical up to rounding
+    if _no_spread(d):
         return {**out, "sd": 0.0, "p_uncorrected": 1.0, "note": IDENTICAL_DIFFERENCES}
     lo, hi = _diff_interval(out["diff"], out["sd"], n, level, bounds)
     tstat = out["diff"] / (out["sd"] / math.sqrt(n))
@@ -332,7 +336,7 @@ def margin_p_value(a_values,          # per seed: the score of model a
     a, b = _paired(a_values, b_values)
     d = a - b; n = len(d)
     if n < 2: return math.nan
-    if np.ptp(d) <= 1e-12 * max(1.0, float(np.abs(d).max())): return 1.0   # no spread over seeds: not resolvable
+    if _no_spread(d): return 1.0                              # as paired_seed_comparison: not resolvable
     return float(student_t.cdf((d.mean() - margin) / (d.std(ddof=1) / math.sqrt(n)), n - 1))
 
 
