@@ -14,7 +14,7 @@ import mmdr
 from .core import paths, atomic_write, get_device, numerics_state
 from .data import Cohort, cohort_fingerprint
 from .train import TrainConfig
-from .metrics import (fmt_interval, seed_interval, paired_seed_comparison, compare_family, family_row, ranking_claim,
+from .metrics import (fmt_interval, seed_interval, paired_seed_comparison, compare_family, family_row, ranking_claim, seeds_text,
                           extreme_claim, SCORE_BOUNDS)
 from .runs import get_profile, RunResult, Results, make_specs, load_run
 from .pool import run_grid, classical_grid
@@ -124,7 +124,7 @@ def fmt_comparison(row: pd.Series, digits: int = 3) -> str:
     cell = fmt_interval(row["diff"], row.sd, row.ci_low, row.ci_high, digits, signed=True)
     within = (f"; {row.name} < {row['margin']:g}: Holm p {row.p_margin_holm:.2g}"
               if np.isfinite(row.get("margin", math.nan)) else "")
-    return f"{row.name} = {cell} (Holm p {row.p_holm:.2g}{within}){same}"
+    return f"{row.name} = {cell} (Holm p {row.p_holm:.2g}{within}){same}{seeds_text(row)}"
 
 # %% ../nbs/30c_experiments.ipynb #63594569
 def write_table(df: pd.DataFrame, out_dir: str | Path, stem: str, caption: str = "") -> list:

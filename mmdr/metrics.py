@@ -15,7 +15,8 @@ from sklearn.metrics import (accuracy_score, confusion_matrix, log_loss, precisi
 __all__ = ['METRICS', 'HIGHER_IS_BETTER', 'AVERAGES', 'SCORE_BOUNDS', 'IDENTICAL_DIFFERENCES', 'check_proba',
            'classification_metrics', 'per_class_metrics', 'confusion', 'reliability_table', 'fmt_mean_sd',
            'seed_interval', 'fmt_interval', 'interval_holds', 'interval_violations', 'paired_seed_comparison',
-           'margin_p_value', 'holm', 'compare_family', 'family_row', 'ranking_claim', 'extreme_claim']
+           'margin_p_value', 'seeds_needed', 'holm', 'compare_family', 'seeds_text', 'family_row', 'ranking_claim',
+           'extreme_claim']
 
 # %% ../nbs/21_metrics.ipynb #1c0e2bf5
 METRICS = ("accuracy", "precision", "recall", "f1", "auc", "ece", "brier", "log_loss")
@@ -340,6 +341,32 @@ def margin_p_value(a_values,          # per seed: the score of model a
     return float(student_t.cdf((d.mean() - margin) / (d.std(ddof=1) / math.sqrt(n)), n - 1))
 
 
+# %% ../nbs/21_metrics.ipynb #91cc90a9
+def seeds_needed(diff: float,               # the observed mean difference a − b over seeds
+                 sd: float,                 # the sd of the per-seed differences
+                 m: int = 1,                # the number of tests in the family (its strictest step is at α/m)
+                 level: float = 0.95,       # family-wise confidence level (alpha = 1 - level)
+                 power: float = 0.8,        # the chance of a decision that the estimate asks for
+                 margin: float | None = None,  # also the one-sided test of "a − b < margin" (whichever needs fewer)
+                 max_seeds: int = 1000) -> int | None:
+    "Estimated seeds for a paired t-test at α/m to decide `diff` (or 'below margin') with probability `power`; None if none would."
+    from scipy.stats import nct
+    alpha = 1 - _check_level(level)
+    if not (0 < power < 1): raise ValueError(f"power must lie strictly between 0 and 1, got {power!r}")
+    if not (math.isfinite(sd) and sd > 0) or not math.isfinite(diff): return None
+    effects = [(abs(diff) / sd, alpha / (2 * max(m, 1)))]                 # two-sided test of the difference
+    if margin is not None and margin - diff > 0: effects.append(((margin - diff) / sd, alpha / max(m, 1)))   # one-sided
+    def enough(n, eff, a): return nct.sf(student_t.ppf(1 - a, n - 1), n - 1, eff * math.sqrt(n)) >= power
+    best = None
+    for eff, a in effects:
+        if eff <= 0 or not enough(max_seeds, eff, a): continue
+        lo, hi = 2, max_seeds                          # power grows with n: bisect for the smallest n that is enough
+        while lo < hi:
+            mid = (lo + hi) // 2
+            lo, hi = (lo, mid) if enough(mid, eff, a) else (mid + 1, hi)
+        best = lo if best is None else min(best, lo)
+    return best
+
 # %% ../nbs/21_metrics.ipynb #33595393
 def holm(p_values) -> np.ndarray:
     "Holm–Bonferroni adjusted p-values, in the input order (monotone in the raw p-values, capped at 1)."
@@ -394,7 +421,12 @@ def compare_family(diffs: dict,              # comparison name -> (a_values, b_v
                for (k, r), lev in zip(rows.items(), df.ci_level)}
     df["note"] = ["interval clipped to the range of a difference" if clipped[k] else
                   ("" if r.get("note", "").startswith("interval clipped") else r.get("note", "")) for k, r in rows.items()]
-    cols = ["mean_a", "mean_b", "diff", "sd", "n", "ci_low", "ci_high", "ci_level", "p_uncorrected", "p_holm", "verdict", "note"]
+    # an open comparison says how many seeds would decide it (an estimate, `seeds_needed`); a decided one needs none
+    df["seeds_needed"] = [math.nan if v != "not resolved" else
+                          (seeds_needed(r["diff"], r["sd"], m, level, margin=margins.get(k)) or math.nan)
+                          for k, r, v in zip(df.index, df.to_dict("records"), df.verdict)]
+    cols = ["mean_a", "mean_b", "diff", "sd", "n", "ci_low", "ci_high", "ci_level", "p_uncorrected", "p_holm", "verdict", "note",
+            "seeds_needed"]
     if margins:                                          # only a family that asks a margin question carries its columns
         df["margin"] = [margins.get(k, math.nan) for k in df.index]; df["p_margin"] = p_margin; df["p_margin_holm"] = adj[len(df):]
         cols += ["margin", "p_margin", "p_margin_holm"]
@@ -409,7 +441,15 @@ def _check_models(values_by_model, at_least=2):
 
 def _pair_text(row, digits):
     cell = fmt_interval(row["diff"], row.sd, row.ci_low, row.ci_high, digits, signed=True)
-    return f"{row.name} = {cell} (Holm p {row.p_holm:.3g})"
+    return f"{row.name} = {cell} (Holm p {row.p_holm:.3g}{seeds_text(row)})"
+
+def seeds_text(row) -> str:
+    "'; about N seeds would decide it (estimate: mmdr reproduce --seeds N)' for an open comparison, else ''."
+    n = row.get("seeds_needed", math.nan)
+    if row.get("verdict") != "not resolved": return ""
+    if not (isinstance(n, (int, float)) and math.isfinite(n)):
+        return "; no number of seeds up to 1000 would decide it at this difference (estimate)"
+    return f"; about {int(n)} seeds would decide it (estimate: mmdr reproduce --seeds {int(n)})"
 
 def family_row(family: pd.DataFrame, x: str, y: str, higher_is_better: bool = True) -> tuple:
     "(the family's row comparing x with y, written 'x − y' or 'y − x'; whether it resolves x as the better one)."

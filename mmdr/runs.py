@@ -17,8 +17,9 @@ from .train import TrainConfig, fit, predict_proba, save_checkpoint, load_checkp
 from .metrics import classification_metrics
 
 # %% auto #0
-__all__ = ['PROFILES', 'TRAINING_MODULES', 'Profile', 'get_profile', 'RunSpec', 'make_specs', 'code_version', 'RunResult',
-           'score_predictions', 'run_one', 'load_run', 'Results', 'run_classical', 'numerics_canary']
+__all__ = ['PROFILES', 'TRAINING_MODULES', 'EXTERNAL_SEED', 'Profile', 'get_profile', 'RunSpec', 'make_specs', 'code_version',
+           'RunResult', 'score_predictions', 'run_one', 'load_run', 'Results', 'run_classical', 'external_cohort',
+           'score_external', 'classical_external', 'numerics_canary']
 
 # %% ../nbs/30a_runs.ipynb #b531d4b4
 @dataclass
@@ -32,9 +33,11 @@ class Profile(Config):
     image_size: int = 64
     workers: int = 1   # parallel training processes; 0 = one per CPU core (1 on a GPU)
     beyond_seeds: int = 2  # seeds of the beyond-the-paper notebooks (42-45), which train many more models
+    external_patients: int = 0  # synthetic cohort only: patients of the external cohort every run is also scored on
 
-PROFILES = {"quick": Profile("quick", n_patients=400, seeds=2, epochs=2, patience=2, beyond_seeds=2),
-            "paper": Profile("paper", n_patients=2000, seeds=5, epochs=30, patience=5, workers=0, beyond_seeds=5)}
+PROFILES = {"quick": Profile("quick", n_patients=400, seeds=2, epochs=2, patience=2, beyond_seeds=2, external_patients=200),
+            "paper": Profile("paper", n_patients=2000, seeds=5, epochs=30, patience=5, workers=0, beyond_seeds=5,
+                             external_patients=20000)}
 
 def get_profile(name: str) -> Profile:
     "A profile by name ('quick' or 'paper')."
@@ -292,6 +295,78 @@ def run_classical(cohort: Cohort, seed: int,
                                      versions={"mmdr": mmdr.__version__, "torch": torch.__version__, "code": code})
     if cache is not None: res.save(cache / f"{key}.json")
     return res
+
+# %% ../nbs/30a_runs.ipynb #f63fe349
+EXTERNAL_SEED = 987654   # the external cohort's generator seed: fixed before any result, never a training cohort's
+
+def external_cohort(cohort: Cohort,                # the experiment's cohort
+                    n_patients: int,               # the external cohort's size (a profile setting)
+                    seed: int = EXTERNAL_SEED) -> Cohort | None:
+    "A new draw of `n_patients` from the generator that made `cohort` (its config, another seed); None for a cohort with no generator."
+    if cohort.meta.get("source") != "mmdr.synthetic" or "config" not in cohort.meta: return None
+    if not isinstance(n_patients, int) or n_patients < 1: raise ValueError(f"n_patients must be a positive integer, got {n_patients!r}")
+    cfg = dict(cohort.meta["config"])
+    if cfg.get("seed") == seed: raise ValueError(f"the external cohort's seed {seed} is the cohort's own: choose another seed")
+    from mmdr.synthetic import make_cohort
+    return make_cohort(**{**cfg, "n_patients": n_patients, "seed": seed})
+
+# %% ../nbs/30a_runs.ipynb #17156a60
+def _external_file(cache: Path, key: str) -> Path: return cache / "external" / f"{key}.npz"
+
+def _save_external(path: Path, proba: np.ndarray) -> Path:
+    "Predictions as a compressed array file (no pickle), written atomically."
+    import io
+    buf = io.BytesIO(); np.savez_compressed(buf, proba=np.round(np.asarray(proba, dtype=np.float64), 6))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return atomic_write(path, buf.getvalue())
+
+def _load_external(path: Path) -> np.ndarray:
+    with np.load(path, allow_pickle=False) as z: return z["proba"]
+
+def _external_result(result: RunResult, external: Cohort, proba, key: str, cached: bool) -> RunResult:
+    "`result` with its test predictions replaced by its predictions for the external cohort."
+    fields = {k: getattr(result, k) for k in ("label", "seed", "history", "best_epoch", "n_params", "train_seconds",
+                                              "fit_seconds", "device", "threads", "versions", "weights")}
+    return RunResult.from_predictions(external.y.numpy(), proba, external.class_names, cache_key=key, cached=cached,
+                                      spec={**result.spec, "scored_on": cohort_fingerprint(external)},
+                                      patient_id=list(external.patient_id), **fields)
+
+def score_external(result: RunResult,        # a finished deep run (trained with a cache, so its weights are kept)
+                   external: Cohort,         # the external cohort (`external_cohort`)
+                   cache_dir=None) -> RunResult:
+    "`result`'s model scored on `external`, preprocessed by the run's own preprocessor; cached by run key and cohort."
+    cache = _cache_path(cache_dir)
+    if cache is None or not result.weights:
+        raise ValueError(f"run {result.label!r} (seed {result.seed}) kept no weights: score it externally with a run cache")
+    key = "external-" + hashlib.sha1(f"{result.cache_key}|{cohort_fingerprint(external)}".encode()).hexdigest()[:20]
+    f = _external_file(cache, key)
+    if f.exists(): return _external_result(result, external, _load_external(f), key, cached=True)
+    ck = load_checkpoint(cache / result.weights)
+    with torch_threads(result.threads):                  # the run's threads: the same sums, the same bits
+        proba = predict_proba(ck["model"].eval(), ck["preprocessor"].transform(external))
+    _save_external(f, proba)
+    return _external_result(result, external, _load_external(f), key, cached=False)
+
+# %% ../nbs/30a_runs.ipynb #d105de77
+def classical_external(result: RunResult,     # a finished `run_classical` run
+                       cohort: Cohort,        # the cohort it was fitted on
+                       external: Cohort,      # the external cohort
+                       cache_dir=None) -> RunResult:
+    "The classical baseline of `result`'s seed refitted on that seed's training part (deterministic) and scored on `external`."
+    from mmdr.baselines import best_baseline
+    from threadpoolctl import threadpool_limits
+    if "classical" not in result.spec: raise ValueError(f"run {result.label!r} is not a classical baseline's run")
+    cache = _cache_path(cache_dir)
+    key = "external-" + hashlib.sha1(f"{result.cache_key}|{cohort_fingerprint(external)}".encode()).hexdigest()[:20]
+    f = None if cache is None else _external_file(cache, key)
+    if f is not None and f.exists(): return _external_result(result, external, _load_external(f), key, cached=True)
+    data = prepare(cohort, result.seed, tuple(result.spec["split"]))
+    with threadpool_limits(1), torch_threads(1):
+        b = best_baseline(data.train, data.valid, data.preprocessor.transform(external), result.spec["classical"], result.seed)
+    if b["name"] != result.spec["chosen"]:
+        raise ValueError(f"seed {result.seed}: the refitted baseline chose {b['name']!r}, the run chose {result.spec['chosen']!r}")
+    proba = b["proba"] if f is None else _load_external(_save_external(f, b["proba"]))
+    return _external_result(result, external, proba, key, cached=False)
 
 # %% ../nbs/30a_runs.ipynb #bbea202d
 def numerics_canary(epochs: int = 2,        # a few seconds on one CPU thread
