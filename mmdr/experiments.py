@@ -16,16 +16,17 @@ from .data import Cohort, cohort_fingerprint
 from .train import TrainConfig
 from .metrics import (fmt_interval, seed_interval, paired_seed_comparison, compare_family, family_row, ranking_claim, seeds_text,
                           extreme_claim, SCORE_BOUNDS)
-from .runs import get_profile, RunResult, Results, make_specs, load_run
+from .runs import get_profile, RunResult, Results, make_specs, load_run, external_cohort, score_external, classical_external
 from .pool import run_grid, classical_grid
 
 # %% auto #0
-__all__ = ['PAPER_TABLE1', 'TABLE1_COLUMNS', 'EXPERIMENT_PARAMETERS', 'TABLE1_ROWS', 'ABLATION_ROWS', 'FUSED_SCHEMES',
-           'PRODUCT_LABEL', 'summary_table', 'wide_table', 'paired_comparison', 'compare_runs', 'union_pairs',
-           'fmt_comparison', 'write_table', 'environment_info', 'record_run', 'load_cohort', 'Experiment',
-           'table1_models', 'ablation_models', 'cohort_rows', 'cohort_models', 'cohort_ablation', 'fused_candidates',
-           'validation_accuracy', 'choose_on_validation', 'model_ceilings', 'ceiling_check', 'table1_pairs',
-           'ablation_pairs', 'removal_margins', 'claims_table', 'ablation_claims', 'product_runs']
+__all__ = ['PAPER_TABLE1', 'TABLE1_COLUMNS', 'VOLATILE_KEYS', 'EXPERIMENT_PARAMETERS', 'TABLE1_ROWS', 'ABLATION_ROWS',
+           'FUSED_SCHEMES', 'DEFAULT_SCHEME', 'CHOICE_SEEDS', 'PRODUCT_LABEL', 'summary_table', 'wide_table',
+           'paired_comparison', 'compare_runs', 'union_pairs', 'fmt_comparison', 'write_table', 'environment_info',
+           'record_run', 'load_cohort', 'Experiment', 'table1_models', 'ablation_models', 'cohort_rows',
+           'cohort_models', 'cohort_ablation', 'fused_candidates', 'validation_accuracy', 'choose_on_validation',
+           'model_ceilings', 'ceiling_check', 'table1_pairs', 'ablation_pairs', 'removal_margins', 'claims_table',
+           'ablation_claims', 'product_runs']
 
 # %% ../nbs/30c_experiments.ipynb #a4ec1b0f
 PAPER_TABLE1 = pd.DataFrame(
@@ -144,15 +145,33 @@ def environment_info(device: str = "auto") -> dict:
             "notebook_cpu_threads": torch.get_num_threads(),   # this process; each run records its own threads
             "numerics": numerics_state()}                        # the setting, torch's CPU capability, the caps, the CPU
 
-def record_run(out_dir: str | Path, name: str, entry: dict) -> Path:
-    "Merge `entry` under `name` into out_dir/manifest.json (atomically, under a file lock: notebooks may finish together)."
+# What differs between two runs that computed the same results: the machine and the clock, not the results.
+VOLATILE_KEYS = ("wall_seconds", "train_seconds_total", "runs_from_cache", "python", "platform", "device_name",
+                 "notebook_cpu_threads", "numerics", "reproduce_seconds")
+
+def _same_results(old: dict, new: dict) -> bool:
+    "Do two manifest entries describe the same results (everything but `VOLATILE_KEYS` equal)?"
+    strip = lambda e: {k: v for k, v in e.items() if k not in VOLATILE_KEYS}
+    return strip(old) == strip(new)
+
+def _merge_entry(p: Path, name: str, entry: dict, keep_same: bool) -> Path:
+    "Merge `entry` under `name` into the manifest file `p`, atomically, under a file lock (notebooks may finish together)."
     import fcntl
-    p = Path(out_dir) / "manifest.json"; p.parent.mkdir(parents=True, exist_ok=True)
+    p.parent.mkdir(parents=True, exist_ok=True)
     with open(p.parent / ".manifest.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         man = json.loads(p.read_text()) if p.exists() else {}
+        if keep_same and name in man and _same_results(man[name], entry): return p   # the provenance that made them stays
         man[name] = entry
         return atomic_write(p, json.dumps(man, indent=2, sort_keys=True) + "\n")
+
+def record_run(out_dir: str | Path,           # the output folder (figures/ for the paper profile)
+               name: str, entry: dict,
+               reader_dir: str | Path | None = None  # also write the full entry, timings included, to reader_dir/manifest.json
+              ) -> Path:
+    "Record `entry` in out_dir/manifest.json unless the entry there describes the same results; always in reader_dir's."
+    if reader_dir is not None: _merge_entry(Path(reader_dir) / "manifest.json", name, entry, keep_same=False)
+    return _merge_entry(Path(out_dir) / "manifest.json", name, entry, keep_same=True)
 
 # %% ../nbs/30c_experiments.ipynb #2ad4c560
 def load_cohort(manifest: str = "",        # a manifest CSV of your own cohort ("" = the embedded synthetic cohort)
@@ -186,6 +205,8 @@ class Experiment:
         self.train = TrainConfig(epochs=self.profile.epochs, patience=self.profile.patience)
         self.results = Results()
         self.choices = {}                 # label -> how it was chosen (`choose`)
+        self.external_results = Results() # the runs scored on the external cohort (`score_external`; synthetic cohort only)
+        self._external = None
     def __repr__(self): return f"Experiment({self.name!r}, {self.profile}, {self.cohort}, out={self.out})"
     @property
     def seeds(self) -> list: return list(range(self.profile.seeds))
@@ -220,6 +241,21 @@ class Experiment:
         "The oracle's ceiling for each model (synthetic cohort only; None for a real cohort)."
         return model_ceilings(models, self.cohort) if self.synthetic else None
 
+    @property
+    def decisive(self) -> Results:
+        "The runs claims are read from: scored on the external cohort where there is one, else on the internal test parts."
+        return self.external_results if self.external_results else self.results
+
+    @property
+    def measurement(self) -> str:
+        "In words: which test patients the decisive scores come from, and what an interval over seeds then covers."
+        if self.external_results:
+            return (f"external cohort: {len(self._external):,} new patients from the same generator (seed "
+                    f"{self._external.meta['config']['seed']}), the same for every seed and model; intervals over seeds cover "
+                    "training variance (split, initial weights, shuffling); test sampling is all but gone")
+        return ("internal test part: each seed's own 15% of the cohort; intervals over seeds cover training, split and "
+                "test-sampling variation, not the quirks of the one cohort every seed shares")
+
     def write(self, df: pd.DataFrame, stem: str, caption: str = "") -> list: return write_table(df, self.out, stem, caption)
     def write_text(self, name: str, text: str) -> Path: return atomic_write(self.out / name, text)
     def figure(self, fig, stem: str) -> list:
@@ -251,8 +287,11 @@ def finish(self: Experiment, **extra) -> dict:
              "threads_per_run": sorted({r.threads for r in runs}), "code_versions": sorted({r.versions["code"] for r in runs}),
              "run_keys": [[r.label, r.seed, r.cache_key] for r in runs],
              "wall_seconds": round(time.perf_counter() - self.t0, 1), **environment_info(self.device),
-             **({"choices": self.choices} if self.choices else {}), **extra}
-    record_run(self.out, self.name, entry)
+             **({"choices": self.choices} if self.choices else {}), "decided_on": self.measurement,
+             **({"external": {"patients": len(self._external), "seed": self._external.meta["config"]["seed"],
+                              "cohort": cohort_fingerprint(self._external)}} if self.external_results else {}),
+             **extra}
+    record_run(self.out, self.name, entry, reader_dir=paths().runs / self.profile.name)
     return entry
 
 # %% ../nbs/30c_experiments.ipynb #82998ad7
@@ -328,31 +367,53 @@ def validation_accuracy(run: RunResult) -> float:
     if not h or "val_acc" not in h or not run.best_epoch: raise ValueError(f"run {run.label!r} (seed {run.seed}) has no validation history")
     return float(h["val_acc"][list(h["epoch"]).index(run.best_epoch)])
 
-def choose_on_validation(results: Results, labels: list) -> tuple:
-    "(the label with the highest mean validation accuracy over seeds, a table of every candidate's validation and cost)."
+DEFAULT_SCHEME = "staged"   # kept when validation cannot tell the candidates apart (see the prose above)
+CHOICE_SEEDS = 5            # the candidates compete on the first five seeds; later seeds train only the chosen one
+
+def choose_on_validation(results: Results, labels: list,
+                         default: str | None = None,   # a candidate label kept unless another beats it on validation
+                         level: float = 0.95) -> tuple:
+    "(the chosen label, a table of each candidate's validation accuracy and paired gap to the best, Holm over the gaps)."
     rows = {l: [validation_accuracy(r) for r in results.runs(l)] for l in labels}
     seeds = {l: [r.seed for r in results.runs(l)] for l in labels}
     if len({tuple(s) for s in seeds.values()}) > 1: raise ValueError(f"the candidates ran on different seeds: {seeds}")
+    if default is not None and default not in labels: raise ValueError(f"the default {default!r} is not a candidate: {labels}")
     table = pd.DataFrame({"validation accuracy (mean over seeds)": {l: float(np.mean(v)) for l, v in rows.items()},
-                          "per seed": {l: " ".join(f"{x:.3f}" for x in v) for l, v in rows.items()},
-                          "train seconds per seed": {l: float(np.mean([r.train_seconds for r in results.runs(l)])) for l in labels}})
+                          "per seed": {l: " ".join(f"{x:.3f}" for x in v) for l, v in rows.items()}})
     best = max(labels, key=lambda l: (table.loc[l].iloc[0], -labels.index(l)))
-    table["chosen"] = ["yes" if l == best else "" for l in labels]
+    others = [l for l in labels if l != best]
+    gaps = (compare_family({f"{best} − {l}": (rows[best], rows[l]) for l in others}, level) if others and len(rows[best]) > 1
+            else None)
+    table["best − this (validation, paired)"] = [
+        "" if l == best or gaps is None else
+        f"{gaps.loc[f'{best} − {l}', 'diff']:+.3f} (Holm p {gaps.loc[f'{best} − {l}', 'p_holm']:.2g})" for l in labels]
+    chosen, by = best, "the highest mean validation accuracy over seeds"
+    if default is not None and best != default and (gaps is None or gaps.loc[f"{best} − {default}", "verdict"] != "A > B"):
+        chosen, by = default, (f"the stated default: {best} led on validation, but not by more than these seeds can "
+                               f"tell (paired over seeds, Holm over {len(others)} gaps)")
+    table["chosen"] = ["yes" if l == chosen else "" for l in labels]
     table.index.name = "candidate"
-    return best, table
+    table.attrs["by"] = by
+    return chosen, table
 
 @patch
 def choose(self: Experiment, label: str,        # the row the chosen candidate becomes (e.g. "Ours")
-           candidates: list                     # [(candidate label, ModelConfig)], e.g. fused_candidates()
+           candidates: list,                    # [(candidate label, ModelConfig)], e.g. fused_candidates()
+           default: str | None = None,          # the candidate kept when validation cannot separate it (None: the best)
+           choice_seeds: int = CHOICE_SEEDS     # candidates compete on the first `choice_seeds` seeds only
           ):
-    "Train the candidates, keep the one best on validation as `label` (its runs join the results); returns (its ModelConfig, the choice table)."
-    res = run_grid(make_specs(candidates, self.cohort, self.seeds, self.train), self.cohort, self.cache_dir, self.device,
+    "Choose among candidates on validation over the first seeds, train the chosen one on every seed as `label`; (config, table)."
+    seeds = self.seeds[:choice_seeds]
+    res = run_grid(make_specs(candidates, self.cohort, seeds, self.train), self.cohort, self.cache_dir, self.device,
                    workers=self.profile.workers)
-    best, table = choose_on_validation(res, [l for l, _ in candidates])
-    self.results.extend(r.replace(label=label) for r in res.runs(best))
-    self.choices[label] = {"chosen": best, "by": "mean validation accuracy over seeds",
+    chosen, table = choose_on_validation(res, [l for l, _ in candidates], default)
+    config = dict(candidates)[chosen]
+    rest = (run_grid(make_specs([(chosen, config)], self.cohort, self.seeds[len(seeds):], self.train), self.cohort,
+                     self.cache_dir, self.device, workers=self.profile.workers) if len(self.seeds) > len(seeds) else [])
+    self.results.extend(r.replace(label=label) for r in list(res.runs(chosen)) + list(rest))
+    self.choices[label] = {"chosen": chosen, "by": table.attrs["by"], "on_seeds": seeds,
                            "candidates": {l: round(float(v), 4) for l, v in table.iloc[:, 0].items()}}
-    return dict(candidates)[best], table
+    return config, table
 
 # %% ../nbs/30c_experiments.ipynb #b8c2d2d0
 def model_ceilings(models: list,          # [(label, ModelConfig)]
@@ -375,10 +436,11 @@ def _verdict_word(v: str, yes: str = "yes", no: str = "no: the opposite holds") 
     return yes if v == "A > B" else (no if v == "A < B" else "not resolved")
 
 def ceiling_check(results: Results, label: str, ceiling: float, level: float = 0.95) -> dict:
-    "Is `label`'s mean accuracy above the ceiling by more than test sampling allows? (binomial error of all its test patients)"
+    "Is `label`'s mean accuracy above the ceiling by more than test sampling allows? (binomial error of its distinct test patients)"
     from scipy.stats import norm
     runs = results.runs(label)
-    n = sum(len(r.y) for r in runs); mean = float(np.mean([r.metrics["accuracy"] for r in runs]))
+    n = len({p for r in runs for p in r.patient_id})    # distinct test patients: an external cohort is shared by every seed
+    mean = float(np.mean([r.metrics["accuracy"] for r in runs]))
     margin = float(norm.ppf(0.5 + level / 2)) * math.sqrt(ceiling * (1 - ceiling) / n)
     return {"mean": mean, "ceiling": ceiling, "margin": margin, "above": mean > ceiling + margin,
             "text": f"{label} {mean:.3f} vs ceiling {ceiling:.3f} (test-sampling margin ±{margin:.3f} over {n} test patients)"}
@@ -518,7 +580,9 @@ PRODUCT_LABEL = "Product (no training)"
 def product_runs(results: Results,      # holds the finished single-branch runs
                  labels: list,          # the runs to multiply, e.g. ["CNN", "RNN", "Transformer", "FCN"]
                  cohort: Cohort,        # the cohort they ran on: each seed's training prior and who has which modality
-                 label: str = PRODUCT_LABEL) -> Results:
+                 label: str = PRODUCT_LABEL,
+                 on: Cohort | None = None  # the cohort the runs were scored on, if not `cohort`'s test parts (an external one)
+                ) -> Results:
     "Per seed, Bayes' rule over finished runs' test probabilities (training-part prior, M = branches present); nothing trained or fitted."
     from mmdr.data import split_indices
     from mmdr.fusion import ModelConfig, class_frequencies, product_of_experts
@@ -541,20 +605,42 @@ def product_runs(results: Results,      # holds the finished single-branch runs
                 raise ValueError(f"the runs of {labels[0]!r} and {l!r} for seed {s} were tested on different patients (or another split): "
                                  "the product multiplies predictions for the same test patients, so they need the same cohort, seed and split")
         idx = split_indices(y_all, tuple(first.spec["split"]), seed=s)
-        if [cohort.patient_id[i] for i in idx["test"]] != first.patient_id:
-            raise ValueError(f"seed {s}: the runs' test patients are not this cohort's test part for split {first.spec['split']}")
+        scored, rows = (cohort, idx["test"]) if on is None else (on, np.arange(len(on)))
+        if [scored.patient_id[i] for i in rows] != first.patient_id:
+            raise ValueError(f"seed {s}: the runs' test patients are not " + ("this cohort's test part for split "
+                             f"{first.spec['split']}" if on is None else "the patients of the cohort given as `on`"))
         prior = class_frequencies(y_all[idx["train"]], len(cohort.class_names))
-        present = torch.stack([torch.stack([cohort.mask[m][torch.as_tensor(idx["test"])] for m in reads[l]]).any(0) for l in labels], 1)
+        present = torch.stack([torch.stack([scored.mask[m][torch.as_tensor(rows)] for m in reads[l]]).any(0) for l in labels], 1)
         lp = torch.stack([torch.from_numpy(np.maximum(r.probabilities, 5e-7)) for r in parts], 1)
         lp = (lp / lp.sum(-1, keepdim=True)).log()                                 # (N, K, C), renormalised after the floor
         proba = product_of_experts(lp, present, prior.log()).exp().numpy()
         key = "product-" + hashlib.sha1(json.dumps([r.cache_key for r in parts]).encode()).hexdigest()[:20]
         out.append(RunResult.from_predictions(first.labels, proba, cohort.class_names, label=label, cache_key=key, seed=s,
                                               spec={"product": list(labels), "parents": [r.cache_key for r in parts], "cohort": fp,
+                                                    **({} if on is None else {"scored_on": cohort_fingerprint(on)}),
                                                     "split": list(first.spec["split"]), "prior": "training-part class frequencies",
                                                     "temperature": "none (runs store no validation predictions)"},
                                               patient_id=list(first.patient_id), history={}, best_epoch=0,
                                               n_params=sum(r.n_params for r in parts), train_seconds=0.0, fit_seconds=0.0, device="cpu",
                                               threads=1, versions={"mmdr": mmdr.__version__, "code": "none (no training)"},
                                               cached=all(r.cached for r in parts)))   # nothing trained in this call when no parent was
+    return out
+
+# %% ../nbs/30c_experiments.ipynb #f54915b7
+@patch
+def score_external(self: Experiment) -> Results | None:
+    "Every run so far scored on the external cohort (synthetic cohort only; None otherwise): what claims are decided on."
+    if not self.synthetic or not self.profile.external_patients: return None
+    if self._external is None: self._external = external_cohort(self.cohort, self.profile.external_patients)
+    ext, have = self._external, {(r.label, r.seed, r.spec.get("scored_on")): r for r in self.external_results}
+    fpx, out, products = cohort_fingerprint(ext), Results(), {}
+    for r in self.results:
+        if (r.label, r.seed, fpx) in have: out.append(have[(r.label, r.seed, fpx)])
+        elif "product" in r.spec: products[r.label] = r.spec["product"]          # recomputed from the scored branches
+        elif "classical" in r.spec: out.append(classical_external(r, self.cohort, ext, self.cache_dir))
+        elif "model" in r.spec: out.append(score_external(r, ext, self.cache_dir))
+        else: raise ValueError(f"run {r.label!r} (seed {r.seed}) is neither a trained model, a baseline nor a product")
+    for label, parts in products.items():
+        if not any(r.label == label for r in out): out.extend(product_runs(out, parts, self.cohort, label, on=ext))
+    self.external_results = out
     return out
