@@ -20,8 +20,8 @@ from .runs import get_profile, RunResult, Results, make_specs, load_run, externa
 from .pool import run_grid, classical_grid
 
 # %% auto #0
-__all__ = ['PAPER_TABLE1', 'TABLE1_COLUMNS', 'VOLATILE_KEYS', 'EXPERIMENT_PARAMETERS', 'TABLE1_ROWS', 'ABLATION_ROWS',
-           'FUSED_SCHEMES', 'DEFAULT_SCHEME', 'CHOICE_SEEDS', 'PRODUCT_LABEL', 'summary_table', 'wide_table',
+__all__ = ['PAPER_TABLE1', 'TABLE1_COLUMNS', 'VOLATILE_KEYS', 'EXPERIMENT_PARAMETERS', 'TABLE1_ROWS', 'PRODUCT_LABEL',
+           'ABLATION_ROWS', 'FUSED_SCHEMES', 'DEFAULT_SCHEME', 'CHOICE_SEEDS', 'summary_table', 'wide_table',
            'paired_comparison', 'compare_runs', 'union_pairs', 'fmt_comparison', 'write_table', 'environment_info',
            'record_run', 'load_cohort', 'Experiment', 'table1_models', 'ablation_models', 'cohort_rows',
            'cohort_models', 'cohort_ablation', 'fused_candidates', 'validation_accuracy', 'choose_on_validation',
@@ -257,6 +257,17 @@ class Experiment:
                 "test-sampling variation, not the quirks of the one cohort every seed shares")
 
     def write(self, df: pd.DataFrame, stem: str, caption: str = "") -> list: return write_table(df, self.out, stem, caption)
+    @property
+    def reader_dir(self) -> Path:
+        "Where this reader's own records go (timings, the full manifest entry): runs/<profile>/, never a tracked folder."
+        return paths().runs / self.profile.name
+    def write_runs(self, name: str, results: Results | None = None) -> pd.DataFrame:
+        "One row per run: the scores to the output folder, the same rows with their seconds to `reader_dir` (not tracked)."
+        frame = (self.results if results is None else results).frame()
+        self.reader_dir.mkdir(parents=True, exist_ok=True)
+        atomic_write(self.reader_dir / name, frame.to_csv(index=False))
+        atomic_write(self.out / name, frame.drop(columns=["train_seconds", "cached"]).to_csv(index=False))
+        return frame
     def write_text(self, name: str, text: str) -> Path: return atomic_write(self.out / name, text)
     def figure(self, fig, stem: str) -> list:
         from mmdr.plots import save_figure
@@ -296,6 +307,7 @@ def finish(self: Experiment, **extra) -> dict:
 
 # %% ../nbs/30c_experiments.ipynb #82998ad7
 TABLE1_ROWS = {"CNN": "cnn", "RNN": "rnn", "Transformer": "vit", "FCN": "fcn"}   # paper's row name -> branch
+PRODUCT_LABEL = "Product (no training)"   # the row of `product_runs`: Bayes' rule over the single-branch rows
 ABLATION_ROWS = {f"N_{k}": v for k, v in TABLE1_ROWS.items() if k != "FCN"}   # the paper's Figure 4: three removals
 
 def table1_models(fused=None) -> list:
@@ -495,12 +507,13 @@ def claims_table(results: Results,
                  ceiling: float | None = None,       # the oracle's joint ceiling for `reference`, if known
                  level: float = 0.95,
                  family: pd.DataFrame | None = None, # the notebook's declared family (must hold `table1_pairs`)
-                 paper: bool = True,                 # the paper's answers beside ours (synthetic cohort only)
+                 paper: bool = False,                # the paper's answers beside ours (pass True on the synthetic cohort only)
                  singles: list | None = None,        # the single-model labels (default: TABLE1_ROWS that ran)
-                 product: str | None = None) -> pd.DataFrame:   # label of the no-training product of the single models (`product_runs`)
+                 product: str | None = None) -> pd.DataFrame:   # the no-training product's label (default: PRODUCT_LABEL if it ran)
     "Table I's claims, read off one Holm-corrected family of paired comparisons; the paper's answer beside ours."
     have = _check_reference(results, reference, "the reference model")
     singles = [l for l in (singles or TABLE1_ROWS) if l in have]
+    product = product or (PRODUCT_LABEL if PRODUCT_LABEL in have else None)   # the notebook's family holds it: so does ours
     paper3 = [l for l in ("CNN", "RNN", "Transformer") if l in have]
     fam = _declared(results, table1_pairs(have, reference, baseline, singles, product), metric, level, family)
     means = results.per_seed(metric).mean(1)
@@ -542,7 +555,7 @@ def claims_table(results: Results,
 def ablation_claims(results: Results, reference: str = "Ours", metric: str = "accuracy", baseline: str | None = None,
                     level: float = 0.95,
                     family: pd.DataFrame | None = None,  # the notebook's declared family (must hold `ablation_pairs`)
-                    paper: bool = True,                  # the paper's answers beside ours (synthetic cohort only)
+                    paper: bool = False,                 # the paper's answers beside ours (pass True on the synthetic cohort only)
                     removals: list | None = None) -> pd.DataFrame:   # the removal labels (default: ABLATION_ROWS that ran)
     "Figure 4's claims (which removal hurts, within a margin, most and least), read off one Holm-corrected family."
     have = _check_reference(results, reference, "the full model")
@@ -575,8 +588,6 @@ def ablation_claims(results: Results, reference: str = "Ours", metric: str = "ac
     return out if paper else out.drop(columns="paper")
 
 # %% ../nbs/30c_experiments.ipynb #ab77b59d
-PRODUCT_LABEL = "Product (no training)"
-
 def product_runs(results: Results,      # holds the finished single-branch runs
                  labels: list,          # the runs to multiply, e.g. ["CNN", "RNN", "Transformer", "FCN"]
                  cohort: Cohort,        # the cohort they ran on: each seed's training prior and who has which modality
