@@ -147,7 +147,7 @@ def environment_info(device: str = "auto") -> dict:
 
 # What differs between two runs that computed the same results: the machine and the clock, not the results.
 VOLATILE_KEYS = ("wall_seconds", "train_seconds_total", "runs_from_cache", "python", "platform", "device_name",
-                 "notebook_cpu_threads", "numerics", "reproduce_seconds")
+                 "notebook_cpu_threads", "numerics", "notebook_seconds", "notebook_runs", "finished_utc")
 
 def _same_results(old: dict, new: dict) -> bool:
     "Do two manifest entries describe the same results (everything but `VOLATILE_KEYS` equal)?"
@@ -259,14 +259,15 @@ class Experiment:
     def write(self, df: pd.DataFrame, stem: str, caption: str = "") -> list: return write_table(df, self.out, stem, caption)
     @property
     def reader_dir(self) -> Path:
-        "Where this reader's own records go (timings, the full manifest entry): runs/<profile>/, never a tracked folder."
-        return paths().runs / self.profile.name
+        "Where this reader's own records go (seconds, the full manifest entry): runs/<profile>/ when writing the tracked figures/."
+        return paths().runs / self.profile.name if self.out.resolve() == paths().figures.resolve() else self.out
     def write_runs(self, name: str, results: Results | None = None) -> pd.DataFrame:
-        "One row per run: the scores to the output folder, the same rows with their seconds to `reader_dir` (not tracked)."
+        "One row per run: the scores to the output folder; with their seconds only to `reader_dir` when that is elsewhere."
         frame = (self.results if results is None else results).frame()
-        self.reader_dir.mkdir(parents=True, exist_ok=True)
+        self.reader_dir.mkdir(parents=True, exist_ok=True); self.out.mkdir(parents=True, exist_ok=True)
         atomic_write(self.reader_dir / name, frame.to_csv(index=False))
-        atomic_write(self.out / name, frame.drop(columns=["train_seconds", "cached"]).to_csv(index=False))
+        if self.reader_dir != self.out:
+            atomic_write(self.out / name, frame.drop(columns=["train_seconds", "cached"]).to_csv(index=False))
         return frame
     def write_text(self, name: str, text: str) -> Path: return atomic_write(self.out / name, text)
     def figure(self, fig, stem: str) -> list:
@@ -302,7 +303,7 @@ def finish(self: Experiment, **extra) -> dict:
              **({"external": {"patients": len(self._external), "seed": self._external.meta["config"]["seed"],
                               "cohort": cohort_fingerprint(self._external)}} if self.external_results else {}),
              **extra}
-    record_run(self.out, self.name, entry, reader_dir=paths().runs / self.profile.name)
+    record_run(self.out, self.name, entry, reader_dir=self.reader_dir)
     return entry
 
 # %% ../nbs/30c_experiments.ipynb #82998ad7
