@@ -7,7 +7,7 @@ from __future__ import annotations
 import atexit, contextlib, json, os, signal, sys, threading, time
 from pathlib import Path
 import torch
-from tqdm.auto import tqdm
+from .train import progress_bar
 from .core import paths, atomic_write, get_device
 from .data import Cohort, cohort_fingerprint
 from .runs import DEFAULT_SPLIT, RunSpec, RunResult, Results, _cache_path, run_one, run_classical, _classical_key
@@ -193,7 +193,7 @@ def run_grid(specs: list, cohort: Cohort, cache_dir=None, device: str = "auto", 
             if (cache / f"{s.run_key(dev)}.json").exists(): done[id(s)] = run_one(s, cohort, cache_dir, device)
     todo = [s for s in specs if id(s) not in done]
     n_cached = len(done)
-    bar = tqdm(total=len(specs), initial=n_cached, desc="runs", disable=not progress)
+    bar = progress_bar(total=len(specs), initial=n_cached, desc="runs", disable=not progress)
     def finished(s, r):
         done[id(s)] = r; bar.update(); bar.set_postfix(run=f"{s.label}/seed{s.seed}")
         _report_progress(len(specs), len(done), n_cached, f"{s.label}/seed{s.seed}", t0)

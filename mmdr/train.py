@@ -13,16 +13,16 @@ import torch
 import torch.nn.functional as F
 import torch.distributed as dist
 from torch import nn
-from tqdm.auto import tqdm
+import tqdm.std
 from sklearn.metrics import f1_score
 from .core import Config, set_seed, get_device, atomic_path
 from .data import Cohort, DataSpec, Preprocessor, ImageAugment, make_loader, to_device
 from .fusion import fused_loss
 
 # %% auto #0
-__all__ = ['TrainConfig', 'is_distributed', 'rank', 'world_size', 'all_gather_cat', 'predict_logits', 'predict_proba',
-           'EarlyStopping', 'train_epoch', 'FitResult', 'evaluate', 'sync_buffers', 'fit', 'save_checkpoint',
-           'load_checkpoint']
+__all__ = ['BAR_MODES', 'TrainConfig', 'is_distributed', 'rank', 'world_size', 'all_gather_cat', 'predict_logits',
+           'predict_proba', 'EarlyStopping', 'train_epoch', 'FitResult', 'evaluate', 'sync_buffers', 'bar_mode',
+           'FinalStateBar', 'progress_bar', 'fit', 'save_checkpoint', 'load_checkpoint']
 
 # %% ../nbs/20_train.ipynb #c263759d
 _SCHEDULES = ("plateau", "cosine", "step", "none")
@@ -196,6 +196,44 @@ def sync_buffers(model: nn.Module):
     if not is_distributed(): return
     for b in _unwrap(model).buffers(): dist.broadcast(b.data, 0)
 
+# %% ../nbs/20_train.ipynb #af9f65ff
+BAR_MODES = ("widget", "text", "final")
+
+def bar_mode() -> str:
+    "How a progress bar shows: 'widget' (a live Jupyter kernel), 'text' (one updating line) or 'final' (unattended)."
+    forced = os.environ.get("MMDR_BARS", "").strip().lower()
+    if forced:
+        if forced not in BAR_MODES: raise ValueError(f"MMDR_BARS={forced!r}: use one of {', '.join(BAR_MODES)}")
+        return forced
+    if os.environ.get("MMDR_PROGRESS"): return "final"      # a notebook that `mmdr reproduce` executes
+    try:
+        from IPython import get_ipython
+        shell = get_ipython()
+        if shell is None or "IPKernelApp" not in shell.config: return "text"
+        import ipywidgets  # noqa: F401  (tqdm's widget needs it)
+        return "widget"
+    except ImportError: return "text"
+
+class FinalStateBar(tqdm.std.tqdm):
+    "A text bar that draws nothing while it runs and its final state once, when closed (none if `leave=False`)."
+    _closing = False
+    def display(self, msg=None, pos=None):
+        return super().display(msg, pos) if self._closing else True
+    def close(self):
+        if self.leave is False: self.disable = True         # a transient bar leaves nothing behind
+        self._closing = True
+        super().close()
+
+def progress_bar(iterable=None, # what to iterate over (or None and `total=`)
+                 **kwargs       # tqdm's own arguments: desc, total, initial, disable, leave, ...
+                ):
+    "A tqdm bar in the form `bar_mode` picks: a widget, one updating line, or only its final state."
+    mode = bar_mode()
+    if mode == "widget":
+        from tqdm.notebook import tqdm as widget_bar
+        return widget_bar(iterable, **kwargs)
+    return (FinalStateBar if mode == "final" else tqdm.std.tqdm)(iterable, **kwargs)
+
 # %% ../nbs/20_train.ipynb #88b0e66d
 def _training_setup(model: nn.Module, train: Cohort, cfg: TrainConfig) -> tuple:
     "(net, optimiser, LR schedule, sampler, loader, device) of a `fit`; the net is DDP-wrapped under torchrun."
@@ -224,7 +262,7 @@ def fit(model: nn.Module,     # maps a batch dict to (B, K) logits
     stopping, best_state, rows = EarlyStopping(_MONITORS[cfg.monitor], cfg.patience), None, []
     cuda = device.type == "cuda"
     t_start = time.perf_counter()
-    bar = tqdm(range(1, cfg.epochs + 1), desc="epochs", disable=not (cfg.progress and rank() == 0), leave=False)
+    bar = progress_bar(range(1, cfg.epochs + 1), desc="epochs", disable=not (cfg.progress and rank() == 0), leave=False)
     for epoch in bar:
         if sampler is not None: sampler.set_epoch(epoch)
         t0 = time.perf_counter()
