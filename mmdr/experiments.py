@@ -645,14 +645,15 @@ def score_external(self: Experiment) -> Results | None:
     if not self.synthetic or not self.profile.external_patients: return None
     if self._external is None: self._external = external_cohort(self.cohort, self.profile.external_patients)
     ext, have = self._external, {(r.label, r.seed, r.spec.get("scored_on")): r for r in self.external_results}
-    fpx, out, products = cohort_fingerprint(ext), Results(), {}
-    for r in self.results:
+    fpx, out, products, memo = cohort_fingerprint(ext), Results(), {}, {}
+    for r in sorted(self.results, key=lambda r: r.seed):    # a seed's runs share one preprocessing of the external cohort
         if (r.label, r.seed, fpx) in have: out.append(have[(r.label, r.seed, fpx)])
         elif "product" in r.spec: products[r.label] = r.spec["product"]          # recomputed from the scored branches
         elif "classical" in r.spec: out.append(classical_external(r, self.cohort, ext, self.cache_dir))
-        elif "model" in r.spec: out.append(score_external(r, ext, self.cache_dir))
+        elif "model" in r.spec: out.append(score_external(r, ext, self.cache_dir, memo))
         else: raise ValueError(f"run {r.label!r} (seed {r.seed}) is neither a trained model, a baseline nor a product")
     for label, parts in products.items():
         if not any(r.label == label for r in out): out.extend(product_runs(out, parts, self.cohort, label, on=ext))
-    self.external_results = out
-    return out
+    order = {(r.label, r.seed): i for i, r in enumerate(self.results)}
+    self.external_results = Results(sorted(out, key=lambda r: order.get((r.label, r.seed), len(order))))
+    return self.external_results

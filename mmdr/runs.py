@@ -36,8 +36,8 @@ class Profile(Config):
     external_patients: int = 0  # synthetic cohort only: patients of the external cohort every run is also scored on
 
 PROFILES = {"quick": Profile("quick", n_patients=400, seeds=2, epochs=2, patience=2, beyond_seeds=2, external_patients=200),
-            "paper": Profile("paper", n_patients=2000, seeds=5, epochs=30, patience=5, workers=0, beyond_seeds=5,
-                             external_patients=20000)}
+            "paper": Profile("paper", n_patients=2000, seeds=20, epochs=30, patience=5, workers=0, beyond_seeds=5,
+                             external_patients=10000)}
 
 def get_profile(name: str) -> Profile:
     "A profile by name ('quick' or 'paper')."
@@ -333,7 +333,9 @@ def _external_result(result: RunResult, external: Cohort, proba, key: str, cache
 
 def score_external(result: RunResult,        # a finished deep run (trained with a cache, so its weights are kept)
                    external: Cohort,         # the external cohort (`external_cohort`)
-                   cache_dir=None) -> RunResult:
+                   cache_dir=None,
+                   memo: dict | None = None  # pass one dict to several calls: runs of one seed share its preprocessing
+                  ) -> RunResult:
     "`result`'s model scored on `external`, preprocessed by the run's own preprocessor; cached by run key and cohort."
     cache = _cache_path(cache_dir)
     if cache is None or not result.weights:
@@ -342,8 +344,11 @@ def score_external(result: RunResult,        # a finished deep run (trained with
     f = _external_file(cache, key)
     if f.exists(): return _external_result(result, external, _load_external(f), key, cached=True)
     ck = load_checkpoint(cache / result.weights)
+    memo = {} if memo is None else memo
+    state = hashlib.sha1(json.dumps(ck["preprocessor"].state, sort_keys=True).encode()).hexdigest()
     with torch_threads(result.threads):                  # the run's threads: the same sums, the same bits
-        proba = predict_proba(ck["model"].eval(), ck["preprocessor"].transform(external))
+        if state not in memo: memo.clear(); memo[state] = ck["preprocessor"].transform(external)   # one at a time in memory
+        proba = predict_proba(ck["model"].eval(), memo[state])
     _save_external(f, proba)
     return _external_result(result, external, _load_external(f), key, cached=False)
 
