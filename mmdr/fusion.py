@@ -15,13 +15,13 @@ from .data import MODALITIES, DataSpec
 from .encoders import ENCODERS, ENCODER_MODALITIES, make_encoder, num_params, RNNEncoder
 
 # %% auto #0
-__all__ = ['LEVELS', 'PRODUCT_OPERATORS', 'DEFAULT_OPERATOR', 'DEFAULT_MODALITY', 'SCHEMES', 'OPERATORS', 'TOKENIZERS',
-           'LEVEL_MODELS', 'BranchConfig', 'ModelConfig', 'paper_model', 'single_branch', 'parent_model', 'ablate',
-           'read_masks', 'drop_modalities', 'Branch', 'masked_log_softmax', 'masked_softmax', 'ConcatFusion',
+__all__ = ['LEVELS', 'PRODUCT_OPERATORS', 'DEFAULT_OPERATOR', 'DEFAULT_MODALITY', 'SCHEMES', 'FEATURES', 'OPERATORS',
+           'TOKENIZERS', 'LEVEL_MODELS', 'BranchConfig', 'ModelConfig', 'paper_model', 'single_branch', 'parent_model',
+           'ablate', 'read_masks', 'drop_modalities', 'Branch', 'masked_log_softmax', 'masked_softmax', 'ConcatFusion',
            'AttentionFusion', 'WeightedSumFusion', 'GatedFusion', 'TensorFusion', 'ImageTokens', 'TextTokens',
            'TabularTokens', 'SeriesTokens', 'product_of_experts', 'EarlyFusion', 'AuxOutput', 'IntermediateFusion',
            'LateFusion', 'class_frequencies', 'set_class_prior', 'fit_temperature', 'fit_product_weights',
-           'fit_product', 'build_model', 'fused_loss', 'adopt_encoders']
+           'fit_product', 'build_model', 'fused_loss', 'adopt_encoders', 'frozen_features']
 
 # %% ../nbs/11_fusion.ipynb #7c663bb9
 LEVELS = {"early": ("transformer",),
@@ -150,19 +150,22 @@ def ablate(cfg: ModelConfig,   # the full model
     return cfg.replace(branches=[b for b in cfg.branches if b.name != name])
 
 # %% ../nbs/11_fusion.ipynb #95b8972a
+FEATURES = "features:"   # batch key prefix of a branch's precomputed features (`frozen_features`)
+
 def read_masks(batch: dict,          # a batch dict (mmdr.data)
                modalities: list      # the modalities a model reads
               ) -> dict:
     "The `(B,)` bool presence mask of each modality, after checking that the batch has its tensor and mask."
     if "mask" not in batch or not isinstance(batch["mask"], dict):
         raise ValueError(f"the batch has no 'mask' dict (modality -> (B,) bool); it has keys {sorted(batch)}")
-    masks = {}
+    masks, precomputed = {}, any(k.startswith(FEATURES) for k in batch)   # frozen encoders' features replace raw inputs
     for m in modalities:
-        if m not in batch: raise ValueError(f"the batch has no {m!r} tensor, which the model reads; it has {sorted(k for k in batch if k != 'mask')}")
+        if m not in batch and not precomputed:
+            raise ValueError(f"the batch has no {m!r} tensor, which the model reads; it has {sorted(k for k in batch if k != 'mask')}")
         if m not in batch["mask"]: raise ValueError(f"the batch's mask has no entry for {m!r}; it has {sorted(batch['mask'])}")
-        mk = batch["mask"][m]
-        if mk.shape != (len(batch[m]),): raise ValueError(f"mask[{m!r}] must have shape ({len(batch[m])},), got {tuple(mk.shape)}")
-        masks[m] = mk.to(device=batch[m].device, dtype=torch.bool)
+        mk, x = batch["mask"][m], batch.get(m, batch["mask"][m])
+        if mk.shape != (len(x),): raise ValueError(f"mask[{m!r}] must have shape ({len(x)},), got {tuple(mk.shape)}")
+        masks[m] = mk.to(device=x.device, dtype=torch.bool)
     return masks
 
 def drop_modalities(masks: dict,     # modality -> (B,) bool presence
@@ -194,6 +197,8 @@ class Branch(nn.Module):
         return (self.encoder(x, lengths) if self.takes_lengths else self.encoder(x)).float()
 
     def forward(self, batch: dict, present: torch.Tensor):   # present: (B,) bool -> (B, out_dim)
+        if FEATURES + self.name in batch:                     # computed once by a frozen encoder (`frozen_features`)
+            f = batch[FEATURES + self.name]; return f * present.unsqueeze(1).to(f.dtype)
         x, lengths = batch[self.modality], batch.get(f"{self.modality}_len")
         if bool(present.all()): return self.encode(x, lengths)
         out = torch.zeros(len(x), self.out_dim, device=x.device)
@@ -614,3 +619,26 @@ def adopt_encoders(model: nn.Module,   # a built staged model (intermediate or l
         if name not in getattr(parent, "branches", {}): raise ValueError(f"the parent given for {name!r} has no branch {name!r}")
         model.branches[name].load_state_dict(parent.branches[name].state_dict())
     return model.freeze(list(parents))
+
+# %% ../nbs/11_fusion.ipynb #a01184e6
+def frozen_features(model: nn.Module,        # a model with frozen branches (`adopt_encoders`, or `freeze`)
+                    cohort,                  # a preprocessed Cohort (a part: training, validation, ...)
+                    batch_size: int = 256) -> object:
+    "A copy of `cohort` whose frozen branches' inputs are replaced by their features, computed once in eval mode."
+    from mmdr.data import make_loader
+    if not isinstance(model, _Branched) or not model.frozen:
+        raise ValueError("frozen_features needs a model with frozen branches (a staged model after adopt_encoders)")
+    frozen = [model.branches[n] for n in model.frozen]
+    was_training = model.training; model.eval()
+    feats = {b.name: [] for b in frozen}
+    with torch.no_grad():
+        for batch in make_loader(cohort, batch_size):
+            masks = model.masks(batch)
+            for b in frozen: feats[b.name].append(b(batch, masks[b.modality]))
+    model.train(was_training)
+    needed = {b.modality for n, b in model.branches.items() if n not in model.frozen}   # still read raw by a learning branch
+    out = cohort.subset(torch.arange(len(cohort)))
+    out.x = {m: v for m, v in cohort.x.items() if m in needed or m not in {b.modality for b in frozen}}
+    out.x.update({FEATURES + n: torch.cat(f) for n, f in feats.items()})
+    out.lengths = {m: v for m, v in cohort.lengths.items() if m in out.x}
+    return out

@@ -168,16 +168,19 @@ def _parent_models(spec: RunSpec, cohort: Cohort, cache_dir, device) -> dict:
 
 def _train(spec: RunSpec, data, parents: dict, device):
     "(model config, FitResult) of one run on its prepared data: build, adopt the parents' encoders, fit; staged: fine-tune if asked."
-    from mmdr.fusion import ModelConfig, build_model, set_class_prior, adopt_encoders
+    from mmdr.fusion import ModelConfig, build_model, set_class_prior, adopt_encoders, frozen_features
     mcfg = ModelConfig.from_dict(spec.model)
     set_seed(spec.seed)
     model = build_model(mcfg, data.train.spec())
     set_class_prior(model, data.train.y)      # product operators only: the training part's class frequencies
     for name, (_, prep) in parents.items():
         if prep.state != data.preprocessor.state: raise ValueError(f"run {spec.label!r}: parent {name!r} was preprocessed differently")
-    if parents: adopt_encoders(model, {n: m for n, (m, _) in parents.items()})
+    train, valid = data.train, data.valid
+    if parents:
+        adopt_encoders(model, {n: m for n, (m, _) in parents.items()})
+        train, valid = frozen_features(model, train), frozen_features(model, valid)   # frozen encoders run once, not per epoch
     cfg = TrainConfig.from_dict({**spec.train, "seed": spec.seed, "device": device, "progress": False})
-    out = fit(model, data.train, data.valid, cfg)
+    out = fit(model, train, valid, cfg)
     if mcfg.finetune_lr > 0:                  # staged, then everything at a lower learning rate, from the best head
         head = out
         out = fit(out.model.unfreeze(), data.train, data.valid, cfg.replace(lr=mcfg.finetune_lr))
