@@ -1,8 +1,9 @@
 """What a fresh `make reproduce` costs per seed, and how many seeds fit a time budget.
 
-Reads only what the paper profile wrote: the per-run training seconds of `figures/table1_runs.csv` and
-`figures/fig4_ablation_runs.csv` (Table I and Figure 4, one row per model and seed) and the notebook seconds of the
-manifest's "reproduce" entry. Prints the core-seconds one seed costs per model, then the notebook time a fresh run
+Reads only what the paper profile wrote: the per-run training seconds of `table1_runs.csv` and
+`fig4_ablation_runs.csv` (Table I and Figure 4, one row per model and seed) and the notebook seconds of the
+manifest's "reproduce" entry, from this reader's own records under `runs/paper/` (the seconds never go into the
+tracked `figures/`, so that an identical reproduction leaves the tree clean). Prints the core-seconds one seed costs per model, then the notebook time a fresh run
 would take for other seed counts on the same machine: the measured time, scaled by the training work, plus the part
 that does not grow with seeds (kernel starts, ceilings, plots, the pool's tail), estimated from the measurement. The
 predictions are estimates; the measured row is the manifest's.
@@ -17,11 +18,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--figures", default=str(ROOT / "figures"))
+    ap.add_argument("--runs", default=str(ROOT / "runs" / "paper"), help="where the paper profile wrote the reader's records")
     ap.add_argument("--budget", type=float, default=600.0, help="notebook seconds allowed (the issue's 10 minutes)")
     ap.add_argument("--workers", type=int, default=2, help="training processes side by side (the paper profile: one per core)")
     a = ap.parse_args()
-    fig = Path(a.figures)
+    fig = Path(a.runs)
+    if not (fig / "table1_runs.csv").exists(): print(f"no paper-profile records in {fig}: run `make reproduce` first"); return
     runs = pd.concat([pd.read_csv(fig / "table1_runs.csv"), pd.read_csv(fig / "fig4_ablation_runs.csv")])
     runs = runs.drop_duplicates(["label", "seed"])                       # Ours and Classical appear in both notebooks
     fresh = runs[~runs.cached.astype(bool)] if (~runs.cached.astype(bool)).any() else runs
@@ -39,7 +41,7 @@ def main():
     print(f"measured: {measured:.0f} s of notebook time with {m_seeds} seeds ({rep.get('notebook_seconds')}); "
           f"the part that does not grow with seeds: {fixed:.0f} s")
     print(f"{'seeds':>5} {'notebook s':>11} {'vs measured':>12} {'within ' + str(int(a.budget)) + ' s':>14}")
-    for n in range(2, 11):
+    for n in (2, 5, 10, 15, 20):
         t = fixed + n * per_seed / a.workers
         print(f"{n:5d} {t:11.0f} {t / measured:11.2f}x {'yes' if t <= a.budget else 'no':>14}" + ("   (measured)" if n == m_seeds else ""))
 
