@@ -18,7 +18,8 @@ __all__ = ['PAPER_NOTEBOOKS', 'BEYOND_NOTEBOOKS', 'NOTEBOOK_PARAMETERS', 'QUIET_
 # %% ../nbs/35_cli.ipynb #282330d8
 PAPER_NOTEBOOKS = ("40_table1.ipynb", "41_fig4_ablation.ipynb")
 BEYOND_NOTEBOOKS = ("42_fusion_strategies.ipynb", "43_shapley.ipynb", "44_missing_modalities.ipynb", "45_calibration_cost.ipynb",
-                    "46_learning_curve.ipynb", "47_sensitivity.ipynb", "48_training_schemes.ipynb")
+                    "46_learning_curve.ipynb", "47_sensitivity.ipynb", "48_training_schemes.ipynb",
+                    "49_explanations.ipynb")
 
 # Parameters of one notebook that are not Profile fields, per profile (a notebook's own defaults are the quick profile).
 NOTEBOOK_PARAMETERS = {

@@ -33,6 +33,7 @@ RESULT_TABLES = [
     ("open_choices_summary.md", "The paper's open choices: what mmdr chose"),
     ("sensitivity_findings.md", "Sensitivity to the open choices: findings"),
     ("training_schemes_findings.md", "Training schemes: findings"),
+    ("explanations_findings.md", "Explanations scored against the truth: findings"),
 ]
 
 def _key(s: str) -> str: return re.sub(r"[^0-9a-zA-Z]+", "_", str(s)).strip("_")

@@ -15,8 +15,9 @@ from .data import Cohort, cohort_fingerprint
 
 # %% auto #0
 __all__ = ['CLASS_NAMES', 'FINDINGS', 'LABS', 'LAB_MISSING_FACTOR', 'SEVERITY_DENSITY', 'SYMPTOMS', 'AFFIRM', 'NEGATE', 'SMOKING',
-           'DURATION', 'HEADERS', 'FILLERS', 'TABULAR_FEATURES', 'SERIES_NAMES', 'findings_table', 'labs_table',
-           'SyntheticConfig', 'note_vocab', 'make_cohort', 'oracle_ceilings', 'oracle_product']
+           'DURATION', 'HEADERS', 'FILLERS', 'TABULAR_FEATURES', 'SERIES_NAMES', 'TRUTH_FINDINGS', 'findings_table',
+           'labs_table', 'SyntheticConfig', 'note_vocab', 'make_cohort', 'oracle_ceilings', 'oracle_product',
+           'GroundTruth', 'ground_truth']
 
 # %% ../nbs/02_synthetic.ipynb #e27901e9
 CLASS_NAMES = ["no acute disease", "bacterial pneumonia", "viral pneumonia", "lung cancer"]
@@ -323,11 +324,15 @@ def _scan_chunk(lat: dict, rows, xs, anatomy: dict, sites: dict, scanner: dict, 
     img.add_(torch.randn(len(rows), len(xs), len(xs), generator=gen).mul_(_per_scan(scanner["noise_sd"][rows])))
     return img.clamp_(0, 1)
 
+def _image_geometry(n: int, rng: np.random.Generator) -> tuple:
+    "(anatomy, finding sites) of `n` patients: the first draws of the image stream (the ground truth redraws them)."
+    anatomy = _chest_anatomy(n, rng)
+    return anatomy, _finding_sites(anatomy, rng)
+
 def _render_images(lat: dict, cfg: SyntheticConfig, rng: np.random.Generator, chunk: int = 512) -> torch.Tensor:
     "The scans, (n, 1, S, S) float32 in [0, 1]: anatomy, findings, acquisition."
     n, S = len(lat["true_class"]), cfg.image_size
-    anatomy = _chest_anatomy(n, rng)
-    sites = _finding_sites(anatomy, rng)
+    anatomy, sites = _image_geometry(n, rng)
     scanner = _scanner(n, rng)
     gen = torch.Generator().manual_seed(int(rng.integers(2**62)))     # textures and noise
     xs = (torch.arange(S, dtype=torch.float32) + 0.5) / S             # pixel centres in [0, 1]
@@ -355,8 +360,9 @@ def note_vocab() -> list:
         words.update(w for w in s.split() if w != "{}")
     return ["<pad>", "<unk>", "."] + sorted(words)
 
-def _render_notes(lat: dict, cfg: SyntheticConfig, rng: np.random.Generator, vocab: list):
-    "Notes as (n, text_len) int64 token ids, (n,) lengths and the readable strings."
+def _render_notes(lat: dict, cfg: SyntheticConfig, rng: np.random.Generator, vocab: list,
+                  clauses: bool = False):   # also return each note's clause spans (no extra random draws)
+    "Notes as (n, text_len) int64 token ids, (n,) lengths and the readable strings (and, if asked, the clause spans)."
     n, names = len(lat["true_class"]), list(SYMPTOMS)
     S_ = len(names)
     order = np.argsort(rng.random((n, S_ + 1 + 2)), 1)           # clause order: symptoms, smoking, two filler slots
@@ -364,22 +370,29 @@ def _render_notes(lat: dict, cfg: SyntheticConfig, rng: np.random.Generator, voc
     header, dur_form, smoke_form = rng.integers(0, len(HEADERS), n), rng.integers(0, 3, n), rng.integers(0, 3, n)
     n_fill = rng.choice(3, n, p=[0.5, 0.35, 0.15]); fill = np.argsort(rng.random((n, len(FILLERS))), 1)
     present = np.stack([lat[s] for s in names], 1).astype(bool)
-    notes = []
+    level = lambda f, i: FINDINGS[f]["levels"][lat[f][i]]
+    notes, spans = [], []
     for i in range(n):
-        clauses = [HEADERS[header[i]], DURATION[lat["duration"][i]][dur_form[i]] + " history"]
+        duration = DURATION[lat["duration"][i]][dur_form[i]] + " history"      # `said`: (clause, what it states)
+        said = [(HEADERS[header[i]], None), (duration, ("duration", level("duration", i), "affirmed"))]
         for j in order[i]:
             if j < S_:
-                if present[i, j]: clauses.append(AFFIRM[form[i, j]].format(SYMPTOMS[names[j]]))
-                elif mention_neg[i, j]: clauses.append(NEGATE[form[i, j]].format(SYMPTOMS[names[j]]))
-            elif j == S_: clauses.append(SMOKING[lat["smoker"][i]][smoke_form[i]])
-            elif j - S_ - 1 < n_fill[i]: clauses.append(FILLERS[fill[i, j - S_ - 1]])
-        notes.append(" . ".join(clauses) + " .")
+                word = SYMPTOMS[names[j]]
+                if present[i, j]: said.append((AFFIRM[form[i, j]].format(word), (names[j], "present", "affirmed")))
+                elif mention_neg[i, j]: said.append((NEGATE[form[i, j]].format(word), (names[j], "absent", "negated")))
+            elif j == S_:
+                smokes = int(lat["smoker"][i])
+                polarity = "affirmed" if smokes else "negated"
+                said.append((SMOKING[smokes][smoke_form[i]], ("smoker", level("smoker", i), polarity)))
+            elif j - S_ - 1 < n_fill[i]: said.append((FILLERS[fill[i, j - S_ - 1]], None))
+        notes.append(" . ".join(c for c, _ in said) + " .")
+        if clauses: spans.append(_clause_spans(said, cfg.text_len))
     index = {w: k for k, w in enumerate(vocab)}
     ids, lengths = np.zeros((n, cfg.text_len), np.int64), np.zeros(n, np.int64)
     for i, note in enumerate(notes):
         tok = [index.get(w, 1) for w in note.split()][:cfg.text_len]
         ids[i, :len(tok)] = tok; lengths[i] = len(tok)
-    return ids, lengths, notes
+    return (ids, lengths, notes, spans) if clauses else (ids, lengths, notes)
 
 # %% ../nbs/02_synthetic.ipynb #4e31b10c
 TABULAR_FEATURES = ["age", "sex_male", "wbc", "crp", "lymphocytes", "procalcitonin", "spo2", "haemoglobin"]
@@ -409,20 +422,31 @@ def _render_series(lat: dict, cfg: SyntheticConfig, rng: np.random.Generator):
     return x, lengths.astype(np.int64)
 
 # %% ../nbs/02_synthetic.ipynb #2885581d
-def make_cohort(cfg: SyntheticConfig | None = None,  # the generator's parameters (defaults: SyntheticConfig())
-                return_latent: bool = False,         # also return the latent patients as a DataFrame
-                **overrides                          # change single parameters, e.g. n_patients=500, series=True
-               ) -> Cohort:
-    "Generate the synthetic chest-clinic cohort: scan, note, labs (and vitals) per patient, with masks."
+def _streams(cfg: SyntheticConfig) -> tuple:
+    "The four random streams a cohort is drawn from (latents, scans, notes, vitals), spawned from `cfg.seed`."
+    return tuple(np.random.default_rng(s) for s in np.random.SeedSequence(cfg.seed).spawn(4))
+
+def _patient_ids(n: int) -> list: return [f"SYN-{i + 1:06d}" for i in range(n)]
+
+def _config(cfg: SyntheticConfig | None, overrides: dict, caller: str) -> SyntheticConfig:
+    "`cfg` (default SyntheticConfig()) with single parameters changed, validated; unknown names raise a ValueError."
     cfg = cfg or SyntheticConfig()
     if overrides:
         names = {f.name for f in dataclasses.fields(SyntheticConfig)}
         unknown = sorted(set(overrides) - names)
-        if unknown: raise ValueError(f"make_cohort got unknown parameter(s) {unknown}; valid ones are {sorted(names)}")
+        if unknown: raise ValueError(f"{caller} got unknown parameter(s) {unknown}; valid ones are {sorted(names)}")
         cfg = cfg.replace(**overrides)
-    cfg.validate()
+    return cfg.validate()
+
+def make_cohort(cfg: SyntheticConfig | None = None,  # the generator's parameters (defaults: SyntheticConfig())
+                return_latent: bool = False,         # also return the latent patients as a DataFrame
+                return_truth: bool = False,          # also return the `GroundTruth` (the cohort is the same)
+                **overrides                          # change single parameters, e.g. n_patients=500, series=True
+               ) -> Cohort:
+    "Generate the synthetic chest-clinic cohort: scan, note, labs (and vitals) per patient, with masks."
+    cfg = _config(cfg, overrides, "make_cohort")
     n = cfg.n_patients
-    r_lat, r_img, r_txt, r_ser = (np.random.default_rng(s) for s in np.random.SeedSequence(cfg.seed).spawn(4))
+    r_lat, r_img, r_txt, r_ser = _streams(cfg)
     lat = _sample_latent(cfg, n, r_lat)
     vocab = note_vocab()
     ids, text_len, notes = _render_notes(lat, cfg, r_txt, vocab)
@@ -439,11 +463,12 @@ def make_cohort(cfg: SyntheticConfig | None = None,  # the generator's parameter
                 units={"sex_male": "1 = male", **{k: LABS[k]["unit"] for k in LABS}},
                 findings={k: dict(levels=f["levels"], seen_by=list(f["seen_by"])) for k, f in FINDINGS.items()},
                 label_agreement=float((lat["label"] == lat["true_class"]).mean()))
-    cohort = Cohort(x=x, y=torch.as_tensor(lat["label"], dtype=torch.int64), patient_id=[f"SYN-{i + 1:06d}" for i in range(n)],
+    cohort = Cohort(x=x, y=torch.as_tensor(lat["label"], dtype=torch.int64), patient_id=_patient_ids(n),
                     mask=mask, class_names=list(CLASS_NAMES), vocab=vocab, feature_names=list(TABULAR_FEATURES),
                     series_names=list(SERIES_NAMES) if cfg.series else None, lengths=lengths,
                     texts=[t if o else "" for t, o in zip(notes, lat["has_text"])], meta=meta)
-    return (cohort, pd.DataFrame(lat)) if return_latent else cohort
+    extra = ((pd.DataFrame(lat),) if return_latent else ()) + ((_ground_truth(cfg, lat),) if return_truth else ())
+    return (cohort, *extra) if extra else cohort
 
 # %% ../nbs/02_synthetic.ipynb #d1ab0ff1
 def _log_posterior(lat: dict, modalities, cfg: SyntheticConfig) -> np.ndarray:
@@ -532,3 +557,92 @@ def oracle_product(cfg: SyntheticConfig | None = None,  # the generator's parame
         rows.append(dict(modalities=_set_name(s, cfg.modalities), joint=joint.mean(), product=product.mean(),
                          gap=gap.mean(), gap_se=gap.std(ddof=1) / math.sqrt(n), same_decision=(pred == post.argmax(1)).mean(), n=n))
     return pd.DataFrame(rows)
+
+# %% ../nbs/02_synthetic.ipynb #808db694
+TRUTH_FINDINGS = ("nodule", "consolidation", "ground_glass", "effusion", "granuloma")   # image findings with a mask
+
+def _finding_masks(lat: dict, rows, xs, anatomy: dict, sites: dict) -> dict:
+    "Where each image finding of `rows` was painted (half a pixel or more): finding -> (b, S, S) bool; and 'lungs'."
+    b, S = len(rows), len(xs)
+    cx, cy, rx, ry = anatomy["lungs"]
+    lungs = torch.stack([_ellipses_at(xs, (cx[:, i], cy[:, i], rx[:, i], ry[:, i]), rows) for i in (0, 1)], 1)
+    lung = lungs.sum(1)                                                            # (b, S, S); lungs: (b, 2, S, S)
+    has = lambda f: torch.as_tensor(lat[f][rows] == 1)[:, None, None]              # (b, 1, 1)
+    effusion = lat["effusion"][rows] == 1
+    aerated = _add_effusion(torch.zeros(b, S, S), xs, anatomy, sites["effusion"], rows, effusion, lungs, lung)
+    patch = _ellipses_at(xs, sites["consolidation"]["ellipse"], rows, edge=2.0) * aerated
+    nodule, granuloma = torch.zeros(b, S, S), torch.zeros(b, S, S)                 # painted alone on a blank scan
+    _add_nodule(nodule, xs, sites["nodule"], rows, lat["nodule"][rows] == 1)      # 0.5 x the share of the pixel covered
+    _add_granuloma(granuloma, xs, sites["granuloma"], rows)                       # 0.6 x the share covered
+    return {"nodule": nodule >= 0.25, "consolidation": (patch >= 0.5) & has("consolidation"),
+            "ground_glass": (aerated >= 0.5) & has("ground_glass"), "effusion": lung - aerated >= 0.5,
+            "granuloma": granuloma >= 0.3, "lungs": lung >= 0.5}
+
+def _clause_spans(said: list,        # (clause text, (finding, level, polarity) or None) in note order
+                  text_len: int      # the note is cut after this many tokens
+                 ) -> list:
+    "Token span [start, end) of each clause of one note (' . ' between clauses), cut at `text_len`, and what it states."
+    out, pos = [], 0
+    for text, states in said:
+        finding, level, polarity = states or (None, None, None)
+        end = pos + len(text.split())
+        if pos < text_len:
+            out.append(dict(start=pos, end=min(end, text_len), finding=finding, level=level, polarity=polarity,
+                            text=text))
+        pos = end + 1
+    return out
+
+# %% ../nbs/02_synthetic.ipynb #e9953fef
+@dataclass
+class GroundTruth:
+    "What the generator knows about each patient, for scoring explanations (see `make_cohort(return_truth=True)`)."
+    masks: dict               # TRUTH_FINDINGS -> (n, S, S) bool: where each was painted; empty without it or a scan
+    lungs: torch.Tensor       # (n, S, S) bool: the lung fields (empty without a scan)
+    clauses: pd.DataFrame     # a row per clause: patient (row), start, end (token span), finding, level, polarity, text
+    evidence: np.ndarray      # (n, M, K): log P(what modality m shows | class k) - log P(what it shows); 0 if absent
+    modalities: tuple         # the M modalities of `evidence`
+    latent: pd.DataFrame      # the latent patients (true class, findings, observed modalities, ...)
+    patient_id: list          # the cohort's ids, row by row
+
+    def __len__(self): return len(self.patient_id)
+    def __repr__(self):
+        return (f"GroundTruth(n={len(self)}, masks={list(self.masks)}, clauses={len(self.clauses)}, "
+                f"modalities={self.modalities})")
+
+    def subset(self, idx) -> "GroundTruth":
+        "The patients at positions `idx` (e.g. `Prepared.indices['test']`), renumbered from 0 like `Cohort.subset`."
+        idx = np.asarray(idx, dtype=np.int64)
+        if idx.ndim != 1 or (len(idx) and (idx.min() < 0 or idx.max() >= len(self))):
+            raise ValueError(f"idx must be positions 0..{len(self) - 1} of this GroundTruth's patients, got {idx!r}")
+        where = {int(p): k for k, p in enumerate(idx)}
+        rows = self.clauses[self.clauses.patient.isin(where)]
+        rows = rows.assign(patient=rows.patient.map(where)).sort_values(["patient", "start"], kind="stable")
+        t = torch.as_tensor(idx)
+        return GroundTruth({f: m[t] for f, m in self.masks.items()}, self.lungs[t], rows.reset_index(drop=True),
+                           self.evidence[idx], self.modalities, self.latent.iloc[idx].reset_index(drop=True),
+                           [self.patient_id[i] for i in idx])
+
+def _ground_truth(cfg: SyntheticConfig, lat: dict, chunk: int = 512) -> GroundTruth:
+    "The truth about the cohort of `cfg` with latents `lat`, from fresh copies of its streams (nothing is rendered)."
+    n, S = len(lat["true_class"]), cfg.image_size
+    _, r_img, r_txt, _ = _streams(cfg)
+    anatomy, sites = _image_geometry(n, r_img)     # the scan stream's first draws, as `_render_images` made them
+    xs = (torch.arange(S, dtype=torch.float32) + 0.5) / S
+    with torch_threads(1):
+        parts = [_finding_masks(lat, np.arange(n)[s:s + chunk], xs, anatomy, sites) for s in range(0, n, chunk)]
+    seen = torch.as_tensor(lat["has_image"])[:, None, None]
+    masks = {f: torch.cat([p[f] for p in parts]) & seen for f in parts[0]}
+    *_, spans = _render_notes(lat, cfg, r_txt, note_vocab(), clauses=True)
+    clauses = pd.DataFrame([dict(patient=int(i), **s) for i in np.flatnonzero(lat["has_text"]) for s in spans[i]],
+                           columns=["patient", "start", "end", "finding", "level", "polarity", "text"])
+    log_prior = np.log(np.asarray(cfg.class_probs, float) + 1e-300)
+    evidence = np.stack([_log_normalise(_log_posterior(lat, (m,), cfg)) - log_prior for m in cfg.modalities], 1)
+    lungs = masks.pop("lungs")
+    return GroundTruth(masks, lungs, clauses, evidence, cfg.modalities, pd.DataFrame(lat), _patient_ids(n))
+
+def ground_truth(cfg: SyntheticConfig | None = None,  # the generator's parameters (defaults: SyntheticConfig())
+                 **overrides                          # change single parameters, as in `make_cohort`
+                ) -> GroundTruth:
+    "The `GroundTruth` of the cohort `make_cohort(cfg, **overrides)` draws, without rendering it."
+    cfg = _config(cfg, overrides, "ground_truth")
+    return _ground_truth(cfg, _sample_latent(cfg, cfg.n_patients, _streams(cfg)[0]))

@@ -26,6 +26,7 @@ def test_torch_pins_are_the_ones_that_install_offline():
     mk = makefile_pins()
     assert (mk["torch"], mk["torchvision"]) == ("2.14.1", "0.29.1")
     assert mk["nbdev"] == "2.4.14"
+    assert mk["captum"] == "0.9.0"   # mmdr.explain's gradients; needs only torch>=2.3, numpy, matplotlib, tqdm, packaging
 
 def test_settings_ini_ranges_admit_the_pinned_versions():
     cfg = configparser.ConfigParser(delimiters=["="]); cfg.read(ROOT / "settings.ini")
