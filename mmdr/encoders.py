@@ -46,7 +46,7 @@ class CNNEncoder(nn.Module):
                  out_dim: int = 64,                 # feature size handed to fusion
                  channels: tuple = (16, 32, 64),    # one stage per entry; each halves the side
                  stem: int = 2,                     # fold stem x stem pixel blocks into channels first (1 = off)
-                 downsample: str = "stride",        # how a stage halves the side: "stride" (its first conv) or "max" (a max pool after it)
+                 downsample: str = "max",           # how a stage halves the side: "max" (a max pool after it) or "stride" (its first conv)
                  convs_per_block: int = 1,          # 3x3 conv blocks per stage
                  pool: str = "avgmax",              # global pooling: "avg", or "avgmax" (average and maximum, concatenated)
                  arch: str = "compact",             # "compact" or "resnet18" (torchvision, random weights)
@@ -171,7 +171,7 @@ class RNNEncoder(nn.Module):
                  embed_dim: int = 32,            # width of the front (word embedding / linear map)
                  hidden_dim: int = 64,           # RNN state size, per direction
                  num_layers: int = 1,            # stacked RNN layers
-                 cell: str = "lstm",             # "lstm" or "gru"
+                 cell: str = "gru",              # "gru" or "lstm"
                  bidirectional: bool = False,    # also read the sequence backwards (a second RNN over each reversed sequence)
                  pool: str = "max",              # "last" valid state, "mean" / "max" over the valid steps, or "meanmax" (both)
                  out_dim: int = 64,              # feature size handed to fusion

@@ -29,6 +29,10 @@ CANDIDATES = {
     "rnn GRU": ("rnn", {"cell": "gru"}),
     "rnn bi-GRU, mean+max": ("rnn", {"cell": "gru", "bidirectional": True, "pool": "meanmax"}),
     "rnn bi-LSTM, mean+max": ("rnn", {"bidirectional": True, "pool": "meanmax"}),
+    "rnn GRU, embed 64": ("rnn", {"cell": "gru", "embed_dim": 64}),
+    "rnn GRU, mean+max": ("rnn", {"cell": "gru", "pool": "meanmax"}),
+    "rnn GRU, hidden 128": ("rnn", {"cell": "gru", "hidden_dim": 128}),
+    "rnn bi-GRU, max": ("rnn", {"cell": "gru", "bidirectional": True}),
     "vit default": ("vit", {}),
     "vit mean of patch tokens": ("vit", {"pool": "mean"}),
 }
@@ -37,6 +41,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2]); ap.add_argument("--only", nargs="*", default=None)
     ap.add_argument("--external", type=int, default=10000); ap.add_argument("--epochs", type=int, default=30)
+    ap.add_argument("--out", default=None, help="also append each run as a JSON line to this file (e.g. results/encoders_external.jsonl)")
     a = ap.parse_args()
     cohort = make_cohort(n_patients=2000); ext = external_cohort(cohort, a.external)
     modality = {"cnn": ("image",), "vit": ("image",), "rnn": ("text",)}
@@ -55,6 +60,8 @@ def main():
             row = dict(candidate=name, seed=seed, val_acc=round(float(best.val_acc), 4), external_acc=round(acc, 4),
                        best_epoch=res.best_epoch, epochs=len(res.history), train_seconds=round(res.train_seconds, 1))
             rows.append(row); print(json.dumps(row), flush=True)
+            if a.out:
+                with open(a.out, "a") as f: f.write(json.dumps(row) + "\n")
     print()
     for name in dict.fromkeys(r["candidate"] for r in rows):
         rs = [r for r in rows if r["candidate"] == name]; e = np.array([r["external_acc"] for r in rs])
