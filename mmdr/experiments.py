@@ -17,7 +17,7 @@ from .train import TrainConfig
 from .metrics import (fmt_interval, seed_interval, paired_seed_comparison, compare_family, family_row, ranking_claim,
                           extreme_claim, SCORE_BOUNDS)
 from .runs import get_profile, RunResult, Results, make_specs, load_run
-from .pool import run_grid, classical_grid
+from .pool import run_grid, classical_grid, engines_used
 
 # %% auto #0
 __all__ = ['PAPER_TABLE1', 'TABLE1_COLUMNS', 'EXPERIMENT_PARAMETERS', 'TABLE1_ROWS', 'ABLATION_ROWS', 'FUSED_SCHEMES',
@@ -176,9 +176,11 @@ class Experiment:
                  manifest: str = "",               # a manifest CSV of your own cohort; "" = the synthetic cohort
                  cache_dir: str | Path | None = None,  # the run cache (default: .cache/mmdr/runs)
                  cohort: Cohort | None = None,     # a cohort you built (e.g. with `cohort_from_frames`); overrides `manifest`
+                 cluster=None,                     # a Dask cluster for the grids: address, "local" or Client (30b_pool)
                  **overrides):                     # any Profile field: n_patients, seeds, epochs, patience, image_size, workers
         self.t0 = time.perf_counter()
         self.name, self.device, self.manifest, self.cache_dir = name, device, manifest, cache_dir
+        self.cluster = cluster
         self.profile = get_profile(profile).replace(**overrides)
         self.out = Path(out_dir or paths().runs / profile / "figures")
         self.cohort = cohort if cohort is not None else load_cohort(manifest, self.profile.n_patients, self.profile.image_size)
@@ -196,14 +198,15 @@ class Experiment:
             progress: bool = True) -> Results:        # False: no tqdm bar (the MMDR_PROGRESS file is still written)
         "Train (or fetch from the cache) every (label, ModelConfig) for every seed."
         specs = make_specs(models, self.cohort, self.seeds if seeds is None else seeds, train or self.train)
-        res = run_grid(specs, self.cohort, self.cache_dir, self.device, progress=progress, workers=self.profile.workers)
+        res = run_grid(specs, self.cohort, self.cache_dir, self.device, progress=progress, workers=self.profile.workers,
+                       cluster=self.cluster)
         have = {r.cache_key for r in self.results}
         self.results.extend(r for r in res if r.cache_key not in have)
         return res
     def run_classical(self, label: str = "Classical", modalities: list | None = None, seeds: list | None = None) -> Results:
         "The scikit-learn baseline on the same seeds, splits and test patients as the deep runs."
         res = classical_grid(self.cohort, seeds or self.seeds, label, modalities, cache_dir=self.cache_dir,
-                             workers=self.profile.workers, device=self.device)
+                             workers=self.profile.workers, device=self.device, cluster=self.cluster)
         self.results.extend(res)
         return res
     def load(self, result: RunResult) -> tuple:
@@ -227,7 +230,8 @@ class Experiment:
         return save_figure(fig, self.out, stem)
 
 # %% ../nbs/30c_experiments.ipynb #eac27176
-EXPERIMENT_PARAMETERS = ("profile", "out_dir", "device", "manifest", "n_patients", "epochs", "patience", "image_size", "workers")
+EXPERIMENT_PARAMETERS = ("profile", "out_dir", "device", "manifest", "n_patients", "epochs", "patience", "image_size", "workers",
+                         "cluster")
 
 @patch(cls_method=True)
 def from_parameters(cls: Experiment, name: str,      # the manifest entry (e.g. "table1")
@@ -251,7 +255,7 @@ def finish(self: Experiment, **extra) -> dict:
              "threads_per_run": sorted({r.threads for r in runs}), "code_versions": sorted({r.versions["code"] for r in runs}),
              "run_keys": [[r.label, r.seed, r.cache_key] for r in runs],
              "wall_seconds": round(time.perf_counter() - self.t0, 1), **environment_info(self.device),
-             **({"choices": self.choices} if self.choices else {}), **extra}
+             **({"choices": self.choices} if self.choices else {}), "engines": engines_used(), **extra}
     record_run(self.out, self.name, entry)
     return entry
 
@@ -347,7 +351,7 @@ def choose(self: Experiment, label: str,        # the row the chosen candidate b
           ):
     "Train the candidates, keep the one best on validation as `label` (its runs join the results); returns (its ModelConfig, the choice table)."
     res = run_grid(make_specs(candidates, self.cohort, self.seeds, self.train), self.cohort, self.cache_dir, self.device,
-                   workers=self.profile.workers)
+                   workers=self.profile.workers, cluster=self.cluster)
     best, table = choose_on_validation(res, [l for l, _ in candidates])
     self.results.extend(r.replace(label=label) for r in res.runs(best))
     self.choices[label] = {"chosen": best, "by": "mean validation accuracy over seeds",
