@@ -284,7 +284,7 @@ def _sidecar_line(manifest: Path, info: dict) -> str:
     unused = info.get("unused_columns") or []
     return f"{s}; {m}" + (f"; columns not read (not in feature_cols): {', '.join(unused)}" if unused else "")
 
-# %% ../nbs/35_cli.ipynb #58aaff1a
+# %% ../nbs/35_cli.ipynb #4423ba77
 def data_env(cache_dir=None, cluster: str | None = None) -> dict:
     "MMDR_CACHE and MMDR_CLUSTER for the notebooks' kernels; a scheduler that cannot be reached fails here, at once."
     env = {"MMDR_CACHE": str(Path(cache_dir).expanduser().resolve())} if cache_dir else {}

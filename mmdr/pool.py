@@ -168,7 +168,7 @@ def _pool_map(fn, jobs: dict, cohort: Cohort, cache, workers: int, on_done):
     except BaseException:          # Ctrl-C, a kernel interrupt, SIGTERM: stop the runs now, not when they would finish
         stop_pool(); raise
 
-# %% ../nbs/30b_pool.ipynb #e362bbc6
+# %% ../nbs/30b_pool.ipynb #193ac613
 _DASK = {"client": None, "cluster": None, "address": None, "cohort": None}
 _ENGINES = {}                      # engine -> the most workers it had for a grid of this process (for the manifest)
 
@@ -219,7 +219,7 @@ def engines_used() -> dict:
     "{engine: workers} of the grids that trained runs in this process: 'dask', 'local pool' or 'this process'."
     return dict(_ENGINES)
 
-# %% ../nbs/30b_pool.ipynb #8fbd5825
+# %% ../nbs/30b_pool.ipynb #3e687995
 _ONE_RUN = threading.Lock()        # a run sets torch's threads and seeds for its whole process: one at a time per worker
 
 @contextlib.contextmanager
@@ -258,7 +258,7 @@ def _remote_task(key: str, kind: str, args, cohort: Cohort, device: str, parents
              run_classical(cohort, args[0], args[1], args[2], tuple(args[3]), d))     # seed, label, modalities, split
         return {"result": r.to_dict(), "files": {f.name: f.read_bytes() for f in Path(d).iterdir() if f.name not in given}}
 
-# %% ../nbs/30b_pool.ipynb #0dda4699
+# %% ../nbs/30b_pool.ipynb #ad9746ac
 def _cached_files(cache: Path, key: str) -> dict:
     "{file name: bytes} of a finished run in the cache (its result and, if kept, its weights)."
     return {f.name: f.read_bytes() for f in (cache / f"{key}.json", cache / f"{key}.pt") if f.exists()}
@@ -280,7 +280,8 @@ def _dask_map(cluster, kind: str, jobs: dict, cohort: Cohort, cache, device: str
     fp = cohort_fingerprint(cohort)
     if _DASK["cohort"] is None or _DASK["cohort"][:2] != (client, fp):     # the cohort goes to the workers once
         _DASK["cohort"] = (client, fp, client.scatter(cohort, broadcast=True, hash=False))
-    shipped = {p: client.scatter([_cached_files(cache, p)], hash=False)[0] for p in {p for ps in (parents or {}).values() for p in ps}}
+    wanted = {p for ps in (parents or {}).values() for p in ps}    # staged runs' parents, each sent once, to every worker
+    shipped = {p: client.scatter([_cached_files(cache, p)], broadcast=True, hash=False)[0] for p in wanted}
     futs = {client.submit(_remote_task, f"mmdr-{key}", kind, args, _DASK["cohort"][2], device,
                           [shipped[p] for p in (parents or {}).get(key, ())], key=f"mmdr-{key}"): key
             for key, args in jobs.items()}
