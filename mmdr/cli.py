@@ -284,7 +284,7 @@ def _sidecar_line(manifest: Path, info: dict) -> str:
     unused = info.get("unused_columns") or []
     return f"{s}; {m}" + (f"; columns not read (not in feature_cols): {', '.join(unused)}" if unused else "")
 
-# %% ../nbs/35_cli.ipynb #4423ba77
+# %% ../nbs/35_cli.ipynb #c9ab5de0
 def data_env(cache_dir=None, cluster: str | None = None) -> dict:
     "MMDR_CACHE and MMDR_CLUSTER for the notebooks' kernels; a scheduler that cannot be reached fails here, at once."
     env = {"MMDR_CACHE": str(Path(cache_dir).expanduser().resolve())} if cache_dir else {}
@@ -303,10 +303,11 @@ def data_places(runs_dir: Path, out_dir: Path, cache: Path, cluster: str | None 
             *([("Dask workers (memory, scratch folders while a run lasts)",
                 "a LocalCluster on this machine" if cluster == "local" else cluster)] if cluster else [])]
 
+# %% ../nbs/35_cli.ipynb #5683ee2d
 def forget_cohort(manifest: str | Path,          # the cohort's manifest CSV
                   cache_dir: str | Path | None = None,  # the cache folder (default: paths().cache, i.e. $MMDR_CACHE)
                   dry_run: bool = False) -> list:       # list the files, remove nothing
-    "Remove every cached file made from the cohort of `manifest`: its runs (predictions, weights), its tensors, its decoded images."
+    "Remove every cached file made from the cohort of `manifest`: its runs (predictions, weights), tensors and images."
     from mmdr.data import cohort_fingerprint
     from mmdr.experiments import load_cohort
     import mmdr.sources as sources
@@ -324,14 +325,17 @@ def forget_cohort(manifest: str | Path,          # the cohort's manifest CSV
     files = []
     for f in sorted((cache / "runs").glob("*.json")):
         with contextlib.suppress(OSError, ValueError):
-            if json.loads(f.read_text()).get("spec", {}).get("cohort") == fp: files += [f, f.with_suffix(".pt")]   # result first
+            if json.loads(f.read_text()).get("spec", {}).get("cohort") == fp:
+                files += [f, f.with_suffix(".pt")]       # the result first: a run without it is not a finished run
     files += [cache / "runs" / "cohorts" / f"{fp}.pt", *(seen.file(k) for k in sorted(seen.keys))]
     files = [f for f in files if f.exists()]
     if not dry_run:
         for f in files: f.unlink(missing_ok=True)
     return files
 
-def forget_command(manifest, name: str | None = None, cache_dir=None, outputs: bool = False, dry_run: bool = False) -> int:
+def forget_command(manifest, name: str | None = None, cache_dir=None,
+                   outputs: bool = False,        # also remove runs/<name>/ (executed notebooks, tables, figures)
+                   dry_run: bool = False) -> int:
     "`mmdr forget`: remove a cohort's cached files (a dry run lists them), and its runs/<name>/ too with `outputs`."
     import shutil
     cohort = cohort_parameters(manifest, name)
@@ -341,8 +345,9 @@ def forget_command(manifest, name: str | None = None, cache_dir=None, outputs: b
     if outputs and out.exists():
         if not dry_run: shutil.rmtree(out)
         print(f"[mmdr] {verb} {out}/ (executed notebooks, tables, figures)")
-    print(f"[mmdr] {verb} {len(files)} cached file(s) of the {cohort['name']} cohort from {Path(cache_dir or paths().cache)}"
-          + ("" if outputs or not out.exists() else f"; its outputs stay in {out}/ (--outputs removes them)"), flush=True)
+    kept = "" if outputs or not out.exists() else f"; its outputs stay in {out}/ (--outputs removes them)"
+    print(f"[mmdr] {verb} {len(files)} cached file(s) of the {cohort['name']} cohort from "
+          f"{Path(cache_dir or paths().cache)}{kept}", flush=True)
     return 0
 
 # %% ../nbs/35_cli.ipynb #6e934b07
@@ -354,8 +359,8 @@ def reproduce(profile: str = "paper", device: str = "auto", out_dir: str | Path 
               dry_run: bool = False,                # print the plan (and the exclusion report), run nothing
               seeds: int | None = None,             # runs per model, instead of the profile's (e.g. 10 with time or a GPU to spare)
               workers: int | None = None,           # training processes per notebook, instead of the profile's (0: one per core)
-              cluster: str | None = None,           # a Dask cluster for the grids: an address or "local" (default $MMDR_CLUSTER)
-              cache_dir: str | Path | None = None   # the cache folder (default $MMDR_CACHE, else .cache/mmdr in the checkout)
+              cluster: str | None = None,           # a Dask cluster: an address or "local" (default $MMDR_CLUSTER)
+              cache_dir: str | Path | None = None   # the cache folder (default $MMDR_CACHE, else .cache/mmdr)
              ) -> dict:
     "Run the experiment notebooks; return {notebook: {seconds, total, trained, cached}}. Only the paper profile on the synthetic cohort writes figures/ by default."
     cohort = cohort_parameters(manifest, name)
@@ -374,7 +379,8 @@ def reproduce(profile: str = "paper", device: str = "auto", out_dir: str | Path 
           f"executed notebooks in {runs_dir}, tables and figures in {out_dir}" + (" [dry run: nothing executed]" if dry_run else ""), flush=True)
     places = data_places(runs_dir, out_dir, Path(env.get("MMDR_CACHE") or paths().cache), env.get("MMDR_CLUSTER"))
     print("[mmdr] the cohort's data goes to: " + "; ".join(f"{what}: {where}" for what, where in places)
-          + (f"\n[mmdr] to remove its cached data later: mmdr forget --manifest {cohort['manifest']}" if cohort else ""), flush=True)
+          + (f"\n[mmdr] to remove its cached data: mmdr forget --manifest {cohort['manifest']}" if cohort else ""),
+          flush=True)
     if dry_run: return {}
     from mmdr.report import snapshot, report_files, reproduction_report
     before, stats = snapshot(out_dir, report_files()), {}     # the fallback reference, outside a git checkout
@@ -486,8 +492,8 @@ def _parser() -> argparse.ArgumentParser:
     r = sub.add_parser("reproduce", help="regenerate Table I and Figure 4 (papermill)")
     r.add_argument("--profile", choices=["paper", "quick"], default="paper")
     r.add_argument("--device", default="auto", help="auto, cpu, cuda, mps")
-    r.add_argument("--out", default=None, help="output folder (default: runs/<name>/figures with --manifest; figures/ for the paper profile; "
-                   "runs/quick/figures for the quick one)")
+    r.add_argument("--out", default=None, help="output folder (default: runs/<name>/figures with "
+                   "--manifest; figures/ for the paper profile; runs/quick/figures for the quick one)")
     r.add_argument("--beyond", action="store_true", help="also run the beyond-the-paper notebooks")
     r.add_argument("--notebook", action="append", help="run only this notebook (repeatable)")
     r.add_argument("--manifest", default=None, help="your cohort: a manifest CSV, one row per patient, with optional <name>.toml settings (categorical_cols, "
@@ -497,14 +503,17 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--no-progress", action="store_true", help="no progress bars")
     r.add_argument("--seeds", type=int, default=None, help="runs per model of Table I and the ablation, instead of the profile's (paper: 5)")
     r.add_argument("--workers", type=int, default=None, help="training processes per notebook, instead of the profile's (paper: 2; 0: one per core)")
-    r.add_argument("--cluster", default=None, help="train the grids on a Dask cluster: a scheduler address (tcp://host:8786) or 'local' "
-                   "(one worker process per core here); default $MMDR_CLUSTER, else this machine's pool (see 30b_pool)")
-    r.add_argument("--cache-dir", default=None, help="the cache folder: runs, weights, per-patient predictions, cohort copies "
-                   "(default $MMDR_CACHE, else .cache/mmdr in the checkout)")
-    f = sub.add_parser("forget", help="remove every cached file made from a cohort (runs, predictions, weights, images)")
+    r.add_argument("--cluster", default=None, help="train the grids on a Dask cluster: a scheduler address "
+                   "(tcp://host:8786) or 'local' (one worker process per core here); default $MMDR_CLUSTER, else this "
+                   "machine's pool (see 30b_pool)")
+    r.add_argument("--cache-dir", default=None, help="the cache folder: runs, weights, per-patient predictions, cohort "
+                   "copies (default $MMDR_CACHE, else .cache/mmdr in the checkout)")
+    f = sub.add_parser("forget", help="remove every cached file made from a cohort (runs, predictions, weights, "
+                       "images)")
     f.add_argument("--manifest", required=True, help="the cohort's manifest CSV")
-    f.add_argument("--name", default=None, help="its runs/<name>/ (default: the manifest's file name), removed with --outputs")
-    f.add_argument("--cache-dir", default=None, help="the cache folder (default $MMDR_CACHE, else .cache/mmdr in the checkout)")
+    f.add_argument("--name", default=None, help="its runs/<name>/ (default: the manifest's file name), removed with "
+                   "--outputs")
+    f.add_argument("--cache-dir", default=None, help="the cache folder (default $MMDR_CACHE, else .cache/mmdr)")
     f.add_argument("--outputs", action="store_true", help="also remove runs/<name>/ (executed notebooks, tables, figures)")
     f.add_argument("--dry-run", action="store_true", help="list what would be removed, remove nothing")
     t = sub.add_parser("train", help="train one model on the synthetic cohort (works under torchrun)")
@@ -518,6 +527,7 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--n-patients", type=int, default=2000); g.add_argument("--epochs", type=int, default=3)
     return ap
 
+# %% ../nbs/35_cli.ipynb #33319fd0
 def main(argv: list | None = None) -> int:
     "The `mmdr` console script."
     a = _parser().parse_args(argv)
@@ -527,8 +537,9 @@ def main(argv: list | None = None) -> int:
         try:
             with stop_signals():                                # Ctrl-C and SIGTERM stop everything (see Stopping)
                 stats = reproduce(a.profile, a.device, a.out, nbs, manifest=a.manifest, name=a.name, progress=not a.no_progress,
-                                  dry_run=a.dry_run, seeds=a.seeds, workers=a.workers, cluster=a.cluster, cache_dir=a.cache_dir)
-        except (NotebookFailed, ValueError, ConnectionError) as e:   # a bad --manifest / --name, an unreadable manifest, no scheduler
+                                  dry_run=a.dry_run, seeds=a.seeds, workers=a.workers, cluster=a.cluster,
+                                  cache_dir=a.cache_dir)
+        except (NotebookFailed, ValueError, ConnectionError) as e:   # a bad --manifest or --name; no scheduler there
             print(f"[mmdr] FAILED: {e}", file=sys.stderr); return 1
         except KeyboardInterrupt as e:
             signum = getattr(e, "signum", signal.SIGINT)

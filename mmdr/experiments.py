@@ -179,8 +179,7 @@ class Experiment:
                  cluster=None,                     # a Dask cluster for the grids: address, "local" or Client (30b_pool)
                  **overrides):                     # any Profile field: n_patients, seeds, epochs, patience, image_size, workers
         self.t0 = time.perf_counter()
-        self.name, self.device, self.manifest, self.cache_dir = name, device, manifest, cache_dir
-        self.cluster = cluster
+        self.name, self.device, self.manifest, self.cache_dir, self.cluster = name, device, manifest, cache_dir, cluster
         self.profile = get_profile(profile).replace(**overrides)
         self.out = Path(out_dir or paths().runs / profile / "figures")
         self.cohort = cohort if cohort is not None else load_cohort(manifest, self.profile.n_patients, self.profile.image_size)
@@ -198,8 +197,7 @@ class Experiment:
             progress: bool = True) -> Results:        # False: no tqdm bar (the MMDR_PROGRESS file is still written)
         "Train (or fetch from the cache) every (label, ModelConfig) for every seed."
         specs = make_specs(models, self.cohort, self.seeds if seeds is None else seeds, train or self.train)
-        res = run_grid(specs, self.cohort, self.cache_dir, self.device, progress=progress, workers=self.profile.workers,
-                       cluster=self.cluster)
+        res = run_grid(specs, self.cohort, self.cache_dir, self.device, progress, self.profile.workers, self.cluster)
         have = {r.cache_key for r in self.results}
         self.results.extend(r for r in res if r.cache_key not in have)
         return res

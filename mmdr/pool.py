@@ -168,7 +168,7 @@ def _pool_map(fn, jobs: dict, cohort: Cohort, cache, workers: int, on_done):
     except BaseException:          # Ctrl-C, a kernel interrupt, SIGTERM: stop the runs now, not when they would finish
         stop_pool(); raise
 
-# %% ../nbs/30b_pool.ipynb #193ac613
+# %% ../nbs/30b_pool.ipynb #4cda6a81
 _DASK = {"client": None, "cluster": None, "address": None, "cohort": None}
 _ENGINES = {}                      # engine -> the most workers it had for a grid of this process (for the manifest)
 
@@ -184,11 +184,11 @@ def check_scheduler(address: str, timeout: float = 5.0):
     if u.scheme not in ("tcp", "tls") or not u.hostname: return          # other transports: Dask's own error
     try: socket.create_connection((u.hostname, u.port or 8786), timeout=timeout).close()
     except OSError as e:
-        raise ConnectionError(f"no Dask scheduler answers at {address} ({e.strerror or e}); start one with "
-                              f"`dask scheduler` (see 30b_pool), or leave out --cluster / MMDR_CLUSTER for the local pool") from None
+        raise ConnectionError(f"no Dask scheduler answers at {address} ({e.strerror or e}); start one with `dask "
+                              "scheduler` (see 30b_pool), or leave out --cluster / MMDR_CLUSTER for the local pool") from None
 
 def dask_client(cluster):          # a distributed.Client (used as is), "local", or a scheduler address
-    "The Dask client of the grid's engine, made once and reused; 'local' starts a LocalCluster, one 1-thread worker per core."
+    "The grid's Dask client, made once and reused; 'local' starts a LocalCluster of 1-thread workers, one per core."
     from distributed import Client
     if not isinstance(cluster, str): return cluster
     if _DASK["address"] == cluster and _DASK["client"].status == "running": return _DASK["client"]
@@ -219,7 +219,7 @@ def engines_used() -> dict:
     "{engine: workers} of the grids that trained runs in this process: 'dask', 'local pool' or 'this process'."
     return dict(_ENGINES)
 
-# %% ../nbs/30b_pool.ipynb #3e687995
+# %% ../nbs/30b_pool.ipynb #44fe74b3
 _ONE_RUN = threading.Lock()        # a run sets torch's threads and seeds for its whole process: one at a time per worker
 
 @contextlib.contextmanager
@@ -233,7 +233,8 @@ def _stop_when_released(key: str, every: float = 0.25):
             ts = worker.state.tasks.get(key)
             if ts is None or ts.state in ("cancelled", "released", "forgotten"):
                 with lock:         # never once the task has finished: the exception would land in Dask's own code
-                    if not done.is_set(): ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(tid), ctypes.py_object(_Stopped))
+                    if not done.is_set():
+                        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(tid), ctypes.py_object(_Stopped))
                 return
     threading.Thread(target=watch, name=f"mmdr stop {key}", daemon=True).start()
     try: yield
@@ -247,7 +248,7 @@ def _one_at_a_time():
     finally: _ONE_RUN.release()
 
 def _remote_task(key: str, kind: str, args, cohort: Cohort, device: str, parents: list) -> dict:
-    "On a Dask worker: one run (`kind` 'run': a RunSpec dict; 'classical': its arguments) in a scratch cache that holds its parents' files; its result and new files."
+    "On a Dask worker: one run ('run': a RunSpec dict; 'classical': its arguments) in a scratch cache; its result and files."
     from distributed import get_worker
     with _stop_when_released(key), _one_at_a_time(), \
          tempfile.TemporaryDirectory(prefix="mmdr-run-", dir=get_worker().local_directory) as d:
@@ -256,9 +257,10 @@ def _remote_task(key: str, kind: str, args, cohort: Cohort, device: str, parents
             for name, data in files.items(): (Path(d) / name).write_bytes(data)
         r = (run_one(RunSpec.from_dict(args), cohort, d, device) if kind == "run" else
              run_classical(cohort, args[0], args[1], args[2], tuple(args[3]), d))     # seed, label, modalities, split
-        return {"result": r.to_dict(), "files": {f.name: f.read_bytes() for f in Path(d).iterdir() if f.name not in given}}
+        made = {f.name: f.read_bytes() for f in Path(d).iterdir() if f.name not in given}   # its result and weights
+        return {"result": r.to_dict(), "files": made}
 
-# %% ../nbs/30b_pool.ipynb #ad9746ac
+# %% ../nbs/30b_pool.ipynb #903a241b
 def _cached_files(cache: Path, key: str) -> dict:
     "{file name: bytes} of a finished run in the cache (its result and, if kept, its weights)."
     return {f.name: f.read_bytes() for f in (cache / f"{key}.json", cache / f"{key}.pt") if f.exists()}
@@ -266,17 +268,17 @@ def _cached_files(cache: Path, key: str) -> dict:
 def _keep(cache, key: str, files: dict):
     "Write a run's files into this machine's cache, each atomically, its result last (a result means a finished run)."
     if f"{key}.json" not in files:
-        raise RuntimeError(f"a Dask worker computed run {key} under another key ({sorted(files)}): its mmdr, torch, training code "
-                           "or numerics differ from this process's; install the same versions on every worker")
+        raise RuntimeError(f"a Dask worker computed run {key} under another key ({sorted(files)}): its mmdr, torch, "
+                           "training code or numerics differ from this process's; install the same versions on every worker")
     if cache is None: return
     for name in sorted(files, key=lambda n: n.endswith(".json")): atomic_write(cache / name, files[name])
 
 def _dask_map(cluster, kind: str, jobs: dict, cohort: Cohort, cache, device: str, on_done, parents: dict | None = None):
-    "Every `{key: args}` of `jobs` on the Dask cluster; `on_done(key, result)` as each finishes, after its files are in the cache."
+    "Every `{key: args}` of `jobs` on the Dask cluster; `on_done(key, result)` as each finishes, its files in the cache."
     from distributed import as_completed
     from mmdr.pool import _remote_task       # the importable one (a notebook's copy lives in __main__)
     client = dask_client(cluster)
-    _ENGINES["dask"] = max(_ENGINES.get("dask", 0), len(client.scheduler_info()["workers"]))
+    _ENGINES["dask"] = max(_ENGINES.get("dask", 0), len(client.nthreads()))       # every worker (scheduler_info lists 5)
     fp = cohort_fingerprint(cohort)
     if _DASK["cohort"] is None or _DASK["cohort"][:2] != (client, fp):     # the cohort goes to the workers once
         _DASK["cohort"] = (client, fp, client.scatter(cohort, broadcast=True, hash=False))
@@ -290,9 +292,22 @@ def _dask_map(cluster, kind: str, jobs: dict, cohort: Cohort, cache, device: str
             out = f.result()
             _keep(cache, futs[f], out["files"])
             on_done(futs[f], out["result"])
-    except BaseException:            # Ctrl-C, an error: runs not started are dropped, running ones stop (_stop_when_released)
+            f.release()              # the worker may drop the result and weights now
+    except BaseException:   # Ctrl-C, an error: pending runs are dropped, running ones stop (_stop_when_released)
         with contextlib.suppress(Exception): client.cancel(list(futs), force=True)
         raise
+
+def _cluster_runs(cluster, todo: list, cohort: Cohort, cache, dev: str, finished):
+    "The specs of `todo` on a Dask cluster, parents first, each run key once however many specs share it."
+    if cache is None and any(s.parents for s in todo):
+        raise ValueError("staged runs build on parent runs: on a cluster they need a run cache to send the parents' "
+                         "weights from")
+    for stage in ([s for s in todo if not s.parents], [s for s in todo if s.parents]):   # parents, then runs built on them
+        by_key = {}
+        for s in _cost_order(stage): by_key.setdefault(s.run_key(dev), []).append(s)
+        _dask_map(cluster, "run", {k: ss[0].to_dict() for k, ss in by_key.items()}, cohort, cache, dev,
+                  lambda k, r: [finished(s, RunResult.from_dict(r).replace(label=s.label)) for s in by_key[k]],
+                  parents={k: [ss[0].parent(n).run_key(dev) for n in ss[0].parents] for k, ss in by_key.items()})
 
 # %% ../nbs/30b_pool.ipynb #bb8ac422
 def _cost_order(specs: list) -> list:
@@ -308,21 +323,10 @@ def _missing_parents(specs: list, dev: str) -> list:
             if k not in have and k not in extra: extra[k] = p
     return list(extra.values())
 
-def _cluster_runs(cluster, todo: list, cohort: Cohort, cache, dev: str, finished):
-    "The specs of `todo` on a Dask cluster, parents first, each run key once however many specs share it."
-    if cache is None and any(s.parents for s in todo):
-        raise ValueError("staged runs build on parent runs: on a cluster they need a run cache to send the parents' weights from")
-    for stage in ([s for s in todo if not s.parents], [s for s in todo if s.parents]):   # parents, then runs built on them
-        by_key = {}
-        for s in _cost_order(stage): by_key.setdefault(s.run_key(dev), []).append(s)
-        _dask_map(cluster, "run", {k: ss[0].to_dict() for k, ss in by_key.items()}, cohort, cache, dev,
-                  lambda k, r: [finished(s, RunResult.from_dict(r).replace(label=s.label)) for s in by_key[k]],
-                  parents={k: [ss[0].parent(n).run_key(dev) for n in ss[0].parents] for k, ss in by_key.items()})
-
 def run_grid(specs: list, cohort: Cohort, cache_dir=None, device: str = "auto", progress: bool = True,
              workers: int = 1,       # > 1: a reused pool of processes on this machine (0 = one per core)
-             cluster=None) -> Results:  # a Dask cluster instead: an address, "local" or a Client (default $MMDR_CLUSTER)
-    "Run (or fetch from the cache) every spec; results in spec order, trained in this process, the local pool or on a cluster."
+             cluster=None) -> Results:  # a Dask cluster instead: address, "local" or Client (default $MMDR_CLUSTER)
+    "Run (or fetch from the cache) every spec; results in spec order; trained here, in the local pool or on a cluster."
     cache, t0 = _cache_path(cache_dir), time.perf_counter()
     dev = get_device(device).type
     wanted, specs = specs, _missing_parents(specs, dev) + list(specs)   # parents first: a staged run finds them cached
@@ -371,10 +375,11 @@ def classical_grid(cohort: Cohort, seeds: list,
     cache, done = _cache_path(cache_dir), {}
     keys = {s: _classical_key(cohort, s, modalities, split)[0] for s in seeds}
     todo = [s for s in seeds if cache is None or not (cache / f"{keys[s]}.json").exists()]
-    workers, cluster, seed_of = resolve_workers(workers, device, len(todo)), cluster_choice(cluster), {keys[s]: s for s in todo}
+    workers, cluster = resolve_workers(workers, device, len(todo)), cluster_choice(cluster)
     if cluster is not None and todo:
-        _dask_map(cluster, "classical", {keys[s]: (s, label, modalities, list(split)) for s in todo}, cohort, cache, "cpu",
-                  lambda k, r: done.__setitem__(seed_of[k], RunResult.from_dict(r)))
+        seed_of = {keys[s]: s for s in todo}
+        _dask_map(cluster, "classical", {keys[s]: (s, label, modalities, list(split)) for s in todo}, cohort, cache,
+                  "cpu", lambda k, r: done.__setitem__(seed_of[k], RunResult.from_dict(r)))
     elif workers > 1 and len(todo) >= 2:
         from mmdr.pool import _worker_classical  # the importable one (a notebook's copy lives in __main__)
         _pool_map(_worker_classical, {s: (s, label, modalities, list(split), cache_dir) for s in todo}, cohort, cache, workers,
