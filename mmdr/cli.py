@@ -375,12 +375,12 @@ def reproduce(profile: str = "paper", device: str = "auto", out_dir: str | Path 
     env = data_env(cache_dir, cluster)                       # for the kernels; an unreachable cluster fails here
     if cohort:
         with _environ(env): print(f"[mmdr] {manifest_report(cohort['manifest'])}", flush=True)
-    print(f"[mmdr] plan: {', '.join(notebooks)} on the {cohort.get('name', 'synthetic')} cohort (profile {profile}, {params['seeds']} seeds, device {device}); "
-          f"executed notebooks in {runs_dir}, tables and figures in {out_dir}" + (" [dry run: nothing executed]" if dry_run else ""), flush=True)
     places = data_places(runs_dir, out_dir, Path(env.get("MMDR_CACHE") or paths().cache), env.get("MMDR_CLUSTER"))
     print("[mmdr] the cohort's data goes to: " + "; ".join(f"{what}: {where}" for what, where in places)
           + (f"\n[mmdr] to remove its cached data: mmdr forget --manifest {cohort['manifest']}" if cohort else ""),
           flush=True)
+    print(f"[mmdr] plan: {', '.join(notebooks)} on the {cohort.get('name', 'synthetic')} cohort (profile {profile}, {params['seeds']} seeds, device {device}); "
+          f"executed notebooks in {runs_dir}, tables and figures in {out_dir}" + (" [dry run: nothing executed]" if dry_run else ""), flush=True)
     if dry_run: return {}
     from mmdr.report import snapshot, report_files, reproduction_report
     before, stats = snapshot(out_dir, report_files()), {}     # the fallback reference, outside a git checkout
