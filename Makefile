@@ -19,6 +19,7 @@ PINS := torch==2.14.1 torchvision==0.29.1 \
 	ipywidgets==8.1.9 jupyterlab_widgets==3.0.17 widgetsnbextension==4.0.16 \
 	pytest==9.2.0 hypothesis==6.170.17 \
 	pydicom==3.0.2 nibabel==5.4.2 lifelines==0.30.3 captum==0.9.0 \
+	dask==2026.8.0 distributed==2026.8.0 \
 	sphinx==9.0.4 myst-nb==1.4.0 myst-parser==5.2.0 sphinx-book-theme==1.4.0 pydata-sphinx-theme==0.20.0 jupyter-server-mathjax==0.2.6
 
 # Numerics: portable (the default: AVX2 kernels, the same bits on any x86-64 CPU with AVX2) or native (this CPU's widest

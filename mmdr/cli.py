@@ -13,7 +13,8 @@ from .core import paths, get_device, atomic_write
 __all__ = ['PAPER_NOTEBOOKS', 'BEYOND_NOTEBOOKS', 'NOTEBOOK_PARAMETERS', 'QUIET_KERNEL', 'RESERVED_NAMES', 'notebook_parameters',
            'read_progress', 'progress_counts', 'RunsBar', 'NotebookFailed', 'run_notebook', 'Interrupted',
            'stop_kernel', 'stop_signals', 'interrupted_line', 'cohort_parameters', 'ManifestProblem', 'manifest_report',
-           'reproduce', 'summary_line', 'train_command', 'gpu_check', 'main']
+           'data_env', 'data_places', 'forget_cohort', 'forget_command', 'reproduce', 'summary_line', 'train_command',
+           'gpu_check', 'main']
 
 # %% ../nbs/35_cli.ipynb #282330d8
 PAPER_NOTEBOOKS = ("40_table1.ipynb", "41_fig4_ablation.ipynb")
@@ -102,10 +103,21 @@ def _declared_parameters(path: Path) -> set | None:
             for t in (n.targets if isinstance(n, ast.Assign) else [n.target]) if isinstance(t, ast.Name)}
 
 # %% ../nbs/35_cli.ipynb #2f41593e
+@contextlib.contextmanager
+def _environ(env: dict):
+    "`env` in os.environ inside the block (processes started there inherit it); as it was, after."
+    saved = {k: os.environ.get(k) for k in env}; os.environ.update(env)
+    try: yield
+    finally:
+        for k, v in saved.items():
+            if v is None: os.environ.pop(k, None)
+            else: os.environ[k] = v
+
 def run_notebook(name: str, params: dict, runs_dir: Path, nbs_dir: Path | None = None,
                  progress: bool = True,          # show a bar over the notebook's runs (from MMDR_PROGRESS)
                  record: dict | None = None,     # if given, receives the last progress counts (see progress_counts)
-                 poll_s: float = 0.5) -> float:
+                 poll_s: float = 0.5,
+                 env: dict | None = None) -> float:   # environment variables for the kernel (MMDR_CACHE, MMDR_CLUSTER)
     "Execute nbs/`name` with papermill into runs_dir; return seconds; raise NotebookFailed naming the cell."
     import papermill as pm
     nbs_dir = Path(nbs_dir or paths().nbs)
@@ -125,8 +137,8 @@ def run_notebook(name: str, params: dict, runs_dir: Path, nbs_dir: Path | None =
                                  kernel_manager_class=_tracked_kernel_manager())     # so that stop_kernel knows the kernel's process
         except BaseException as e: outcome["error"] = e
         finally: finished.set()
-    saved = os.environ.get("MMDR_PROGRESS")
-    os.environ["MMDR_PROGRESS"] = str(progress_file)      # the kernel papermill starts inherits it
+    restore = contextlib.ExitStack()                      # the kernel papermill starts inherits them
+    restore.enter_context(_environ({**(env or {}), "MMDR_PROGRESS": str(progress_file)}))
     bar, t0, started = RunsBar(name, disable=not progress), time.perf_counter(), False
     try:
         threading.Thread(target=execute, name=f"papermill {name}", daemon=True).start(); started = True
@@ -137,9 +149,7 @@ def run_notebook(name: str, params: dict, runs_dir: Path, nbs_dir: Path | None =
         if record is not None and (last := read_progress(progress_file)): record.update(progress_counts(last))
         raise
     finally:
-        bar.close(); _KERNEL.update(km=None, stopping=False)
-        if saved is None: os.environ.pop("MMDR_PROGRESS", None)
-        else: os.environ["MMDR_PROGRESS"] = saved
+        bar.close(); _KERNEL.update(km=None, stopping=False); restore.close()
     if record is not None and bar.last is not None: record.update(bar.last)
     if bar.last is None and record is not None and read_progress(progress_file): record.update(progress_counts(read_progress(progress_file)))
     e = outcome.get("error")
@@ -275,6 +285,72 @@ def _sidecar_line(manifest: Path, info: dict) -> str:
     unused = info.get("unused_columns") or []
     return f"{s}; {m}" + (f"; columns not read (not in feature_cols): {', '.join(unused)}" if unused else "")
 
+# %% ../nbs/35_cli.ipynb #c9ab5de0
+def data_env(cache_dir=None, cluster: str | None = None) -> dict:
+    "MMDR_CACHE and MMDR_CLUSTER for the notebooks' kernels; a scheduler that cannot be reached fails here, at once."
+    env = {"MMDR_CACHE": str(Path(cache_dir).expanduser().resolve())} if cache_dir else {}
+    cluster = cluster or os.environ.get("MMDR_CLUSTER", "").strip()
+    if cluster and cluster != "local":
+        from mmdr.pool import check_scheduler
+        check_scheduler(cluster)                # ConnectionError naming the address
+    return {**env, **({"MMDR_CLUSTER": cluster} if cluster else {})}
+
+def data_places(runs_dir: Path, out_dir: Path, cache: Path, cluster: str | None = None) -> list:
+    "(what, where) for every place `reproduce` puts a copy of the cohort's data: the plan prints them all."
+    return [("executed notebooks", runs_dir), ("tables and figures", out_dir),
+            ("run cache (per-patient test predictions, trained weights)", cache / "runs"),
+            *([] if cluster else [("the cohort's tensors for worker processes", cache / "runs" / "cohorts")]),
+            ("decoded images", cache / "images"),
+            *([("Dask workers (memory, scratch folders while a run lasts)",
+                "a LocalCluster on this machine" if cluster == "local" else cluster)] if cluster else [])]
+
+# %% ../nbs/35_cli.ipynb #5683ee2d
+def forget_cohort(manifest: str | Path,          # the cohort's manifest CSV
+                  cache_dir: str | Path | None = None,  # the cache folder (default: paths().cache, i.e. $MMDR_CACHE)
+                  dry_run: bool = False) -> list:       # list the files, remove nothing
+    "Remove every cached file made from the cohort of `manifest`: its runs (predictions, weights), tensors and images."
+    from mmdr.data import cohort_fingerprint
+    from mmdr.experiments import load_cohort
+    import mmdr.sources as sources
+    cache = Path(cache_dir) if cache_dir else paths().cache
+    class Seen(sources.ImageCache):            # the image cache, noting which entries this cohort reads
+        keys = set()
+        def get(self, key): self.keys.add(key); return super().get(key)
+        def put(self, key, array): self.keys.add(key); return super().put(key, array)
+    slot = str((cache / "images").resolve()); saved = sources._CACHES.get(slot)
+    sources._CACHES[slot] = seen = Seen(cache / "images")
+    try: fp = cohort_fingerprint(load_cohort(str(manifest)))          # read as the notebooks read it
+    finally:
+        if saved is None: sources._CACHES.pop(slot, None)
+        else: sources._CACHES[slot] = saved
+    files = []
+    for f in sorted((cache / "runs").glob("*.json")):
+        with contextlib.suppress(OSError, ValueError):
+            if json.loads(f.read_text()).get("spec", {}).get("cohort") == fp:
+                files += [f, f.with_suffix(".pt")]       # the result first: a run without it is not a finished run
+    files += [cache / "runs" / "cohorts" / f"{fp}.pt", *(seen.file(k) for k in sorted(seen.keys))]
+    files = [f for f in files if f.exists()]
+    if not dry_run:
+        for f in files: f.unlink(missing_ok=True)
+    return files
+
+def forget_command(manifest, name: str | None = None, cache_dir=None,
+                   outputs: bool = False,        # also remove runs/<name>/ (executed notebooks, tables, figures)
+                   dry_run: bool = False) -> int:
+    "`mmdr forget`: remove a cohort's cached files (a dry run lists them), and its runs/<name>/ too with `outputs`."
+    import shutil
+    cohort = cohort_parameters(manifest, name)
+    files, out = forget_cohort(cohort["manifest"], cache_dir, dry_run), paths().runs / cohort["name"]
+    verb = "would remove" if dry_run else "removed"
+    if dry_run: print("\n".join(f"[mmdr] would remove {f}" for f in files))
+    if outputs and out.exists():
+        if not dry_run: shutil.rmtree(out)
+        print(f"[mmdr] {verb} {out}/ (executed notebooks, tables, figures)")
+    kept = "" if outputs or not out.exists() else f"; its outputs stay in {out}/ (--outputs removes them)"
+    print(f"[mmdr] {verb} {len(files)} cached file(s) of the {cohort['name']} cohort from "
+          f"{Path(cache_dir or paths().cache)}{kept}", flush=True)
+    return 0
+
 # %% ../nbs/35_cli.ipynb #6e934b07
 def reproduce(profile: str = "paper", device: str = "auto", out_dir: str | Path | None = None,
               notebooks: tuple = PAPER_NOTEBOOKS,
@@ -283,7 +359,10 @@ def reproduce(profile: str = "paper", device: str = "auto", out_dir: str | Path 
               progress: bool = True,                # a bar per notebook over its runs
               dry_run: bool = False,                # print the plan (and the exclusion report), run nothing
               seeds: int | None = None,             # runs per model, instead of the profile's (e.g. 10 with time or a GPU to spare)
-              workers: int | None = None) -> dict:  # training processes per notebook, instead of the profile's (0: one per core)
+              workers: int | None = None,           # training processes per notebook, instead of the profile's (0: one per core)
+              cluster: str | None = None,           # a Dask cluster: an address or "local" (default $MMDR_CLUSTER)
+              cache_dir: str | Path | None = None   # the cache folder (default $MMDR_CACHE, else .cache/mmdr)
+             ) -> dict:
     "Run the experiment notebooks; return {notebook: {seconds, total, trained, cached}}. Only the paper profile on the synthetic cohort writes figures/ by default."
     cohort = cohort_parameters(manifest, name)
     if cohort and (other := [nb for nb in notebooks if nb not in PAPER_NOTEBOOKS]):
@@ -294,7 +373,13 @@ def reproduce(profile: str = "paper", device: str = "auto", out_dir: str | Path 
     if workers is not None and workers < 0: raise ValueError(f"workers must be >= 0 (0 = one per CPU core), got {workers}")
     params = {**notebook_parameters(profile, device, out_dir), **cohort, **({"seeds": seeds} if seeds else {}),
               **({"workers": workers} if workers is not None else {})}
-    if cohort: print(f"[mmdr] {manifest_report(cohort['manifest'])}", flush=True)
+    env = data_env(cache_dir, cluster)                       # for the kernels; an unreachable cluster fails here
+    if cohort:
+        with _environ(env): print(f"[mmdr] {manifest_report(cohort['manifest'])}", flush=True)
+    places = data_places(runs_dir, out_dir, Path(env.get("MMDR_CACHE") or paths().cache), env.get("MMDR_CLUSTER"))
+    print("[mmdr] the cohort's data goes to: " + "; ".join(f"{what}: {where}" for what, where in places)
+          + (f"\n[mmdr] to remove its cached data: mmdr forget --manifest {cohort['manifest']}" if cohort else ""),
+          flush=True)
     print(f"[mmdr] plan: {', '.join(notebooks)} on the {cohort.get('name', 'synthetic')} cohort (profile {profile}, {params['seeds']} seeds, device {device}); "
           f"executed notebooks in {runs_dir}, tables and figures in {out_dir}" + (" [dry run: nothing executed]" if dry_run else ""), flush=True)
     if dry_run: return {}
@@ -304,18 +389,20 @@ def reproduce(profile: str = "paper", device: str = "auto", out_dir: str | Path 
         print(f"[mmdr] running {nb} ...", flush=True)
         rec = {}
         own = {} if cohort else NOTEBOOK_PARAMETERS.get(nb, {}).get(profile, {})   # the notebook's own paper parameters
-        try: secs = run_notebook(nb, {**params, **own}, runs_dir, progress=progress, record=rec)
+        try: secs = run_notebook(nb, {**params, **own}, runs_dir, progress=progress, record=rec, env=env)
         except KeyboardInterrupt as e:          # Ctrl-C / SIGTERM: main prints what was kept (interrupted_line)
             e.stats = {**stats, nb: {"seconds": None, **rec}}; raise
         stats[nb] = {"seconds": secs, **{k: rec[k] for k in ("total", "trained", "cached") if k in rec}}
         print(f"[mmdr] {nb} done in {secs:.1f} s{_runs_phrase(stats[nb])}; outputs in {out_dir}", flush=True)
     from mmdr.experiments import record_run
+    from mmdr.core import paths
     record_run(out_dir, "reproduce", {"profile": profile, "seeds": params["seeds"], "device": device, "cohort": cohort.get("manifest", "synthetic"),
                                       "notebook_seconds": {k: round(v["seconds"], 1) for k, v in stats.items()},
                                       "notebook_runs": {k: {c: v[c] for c in ("total", "trained", "cached") if c in v} for k, v in stats.items()},
                                       "wall_seconds": round(sum(v["seconds"] for v in stats.values()), 1),
                                       "finished_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                                      "executed_notebooks": _relative(runs_dir)})
+                                      "executed_notebooks": _relative(runs_dir)},
+               reader_dir=runs_dir if Path(out_dir).resolve() == paths().figures.resolve() else out_dir)   # timings: never tracked
     if any(nb in PAPER_NOTEBOOKS for nb in notebooks):       # did this machine give the reference's numbers? never silent
         line, path = reproduction_report(out_dir, runs_dir, before)
         print(f"[mmdr] reproduction: {line}\n[mmdr] the whole comparison: {path}", flush=True)
@@ -402,13 +489,15 @@ def gpu_check(n_patients: int = 2000, epochs: int = 3) -> dict:
 
 # %% ../nbs/35_cli.ipynb #65133141
 def _parser() -> argparse.ArgumentParser:
+    from mmdr.runs import get_profile
     ap = argparse.ArgumentParser(prog="mmdr", description="Multimodal fusion for disease recognition (Liu et al. 2024), reproducibly.")
     ap.add_argument("--version", action="version", version=f"mmdr {mmdr.__version__}")
     sub = ap.add_subparsers(dest="command", required=True)
     r = sub.add_parser("reproduce", help="regenerate Table I and Figure 4 (papermill)")
     r.add_argument("--profile", choices=["paper", "quick"], default="paper")
     r.add_argument("--device", default="auto", help="auto, cpu, cuda, mps")
-    r.add_argument("--out", default=None, help="output folder (default: figures/ for the paper profile, runs/<profile>/figures otherwise)")
+    r.add_argument("--out", default=None, help="output folder (default: runs/<name>/figures with "
+                   "--manifest; figures/ for the paper profile; runs/quick/figures for the quick one)")
     r.add_argument("--beyond", action="store_true", help="also run the beyond-the-paper notebooks")
     r.add_argument("--notebook", action="append", help="run only this notebook (repeatable)")
     r.add_argument("--manifest", default=None, help="your cohort: a manifest CSV, one row per patient, with optional <name>.toml settings (categorical_cols, "
@@ -416,8 +505,21 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--name", default=None, help="with --manifest: names runs/<name>/ (default: the manifest's file name)")
     r.add_argument("--dry-run", action="store_true", help="print the plan (and the manifest's exclusion report), run nothing")
     r.add_argument("--no-progress", action="store_true", help="no progress bars")
-    r.add_argument("--seeds", type=int, default=None, help="runs per model of Table I and the ablation, instead of the profile's (paper: 5)")
+    r.add_argument("--seeds", type=int, default=None, help=f"runs per model of Table I and the ablation, instead of the profile's (paper: {get_profile('paper').seeds})")
     r.add_argument("--workers", type=int, default=None, help="training processes per notebook, instead of the profile's (paper: 2; 0: one per core)")
+    r.add_argument("--cluster", default=None, help="train the grids on a Dask cluster: a scheduler address "
+                   "(tcp://host:8786) or 'local' (one worker process per core here); default $MMDR_CLUSTER, else this "
+                   "machine's pool (see 30b_pool)")
+    r.add_argument("--cache-dir", default=None, help="the cache folder: runs, weights, per-patient predictions, cohort "
+                   "copies (default $MMDR_CACHE, else .cache/mmdr in the checkout)")
+    f = sub.add_parser("forget", help="remove every cached file made from a cohort (runs, predictions, weights, "
+                       "images)")
+    f.add_argument("--manifest", required=True, help="the cohort's manifest CSV")
+    f.add_argument("--name", default=None, help="its runs/<name>/ (default: the manifest's file name), removed with "
+                   "--outputs")
+    f.add_argument("--cache-dir", default=None, help="the cache folder (default $MMDR_CACHE, else .cache/mmdr)")
+    f.add_argument("--outputs", action="store_true", help="also remove runs/<name>/ (executed notebooks, tables, figures)")
+    f.add_argument("--dry-run", action="store_true", help="list what would be removed, remove nothing")
     t = sub.add_parser("train", help="train one model on the synthetic cohort (works under torchrun)")
     t.add_argument("--model", default="paper"); t.add_argument("--n-patients", type=int, default=600)
     t.add_argument("--image-size", type=int, default=64); t.add_argument("--epochs", type=int, default=5)
@@ -429,6 +531,7 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--n-patients", type=int, default=2000); g.add_argument("--epochs", type=int, default=3)
     return ap
 
+# %% ../nbs/35_cli.ipynb #33319fd0
 def main(argv: list | None = None) -> int:
     "The `mmdr` console script."
     a = _parser().parse_args(argv)
@@ -438,8 +541,9 @@ def main(argv: list | None = None) -> int:
         try:
             with stop_signals():                                # Ctrl-C and SIGTERM stop everything (see Stopping)
                 stats = reproduce(a.profile, a.device, a.out, nbs, manifest=a.manifest, name=a.name, progress=not a.no_progress,
-                                  dry_run=a.dry_run, seeds=a.seeds, workers=a.workers)
-        except (NotebookFailed, ValueError) as e:           # ValueError: a bad --manifest / --name, or a manifest that cannot be read
+                                  dry_run=a.dry_run, seeds=a.seeds, workers=a.workers, cluster=a.cluster,
+                                  cache_dir=a.cache_dir)
+        except (NotebookFailed, ValueError, ConnectionError) as e:   # a bad --manifest or --name; no scheduler there
             print(f"[mmdr] FAILED: {e}", file=sys.stderr); return 1
         except KeyboardInterrupt as e:
             signum = getattr(e, "signum", signal.SIGINT)
@@ -453,6 +557,9 @@ def main(argv: list | None = None) -> int:
         r = train_command(a.model, a.n_patients, a.image_size, a.epochs, a.seed, a.device, a.out, a.backend, a.threads)
         if int(os.environ.get("RANK", "0")) == 0: print(json.dumps(r, indent=2))   # torchrun sets RANK; only rank 0 reports
         return 0
+    if a.command == "forget":
+        try: return forget_command(a.manifest, a.name, a.cache_dir, a.outputs, a.dry_run)
+        except ValueError as e: print(f"[mmdr] FAILED: {e}", file=sys.stderr); return 1
     if a.command == "gpu-check":
         gpu_check(a.n_patients, a.epochs); return 0
     return 2

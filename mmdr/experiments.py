@@ -17,7 +17,7 @@ from .train import TrainConfig
 from .metrics import (fmt_interval, seed_interval, paired_seed_comparison, compare_family, family_row, ranking_claim, seeds_text,
                           extreme_claim, SCORE_BOUNDS)
 from .runs import get_profile, RunResult, Results, make_specs, load_run, external_cohort, score_external, classical_external
-from .pool import run_grid, classical_grid
+from .pool import run_grid, classical_grid, engines_used
 
 # %% auto #0
 __all__ = ['PAPER_TABLE1', 'TABLE1_COLUMNS', 'VOLATILE_KEYS', 'EXPERIMENT_PARAMETERS', 'TABLE1_ROWS', 'PRODUCT_LABEL',
@@ -147,7 +147,8 @@ def environment_info(device: str = "auto") -> dict:
 
 # What differs between two runs that computed the same results: the machine and the clock, not the results.
 VOLATILE_KEYS = ("wall_seconds", "train_seconds_total", "runs_from_cache", "python", "platform", "device_name",
-                 "notebook_cpu_threads", "numerics", "notebook_seconds", "notebook_runs", "finished_utc")
+                 "notebook_cpu_threads", "numerics", "notebook_seconds", "notebook_runs", "finished_utc",
+                 "engines")
 
 def _same_results(old: dict, new: dict) -> bool:
     "Do two manifest entries describe the same results (everything but `VOLATILE_KEYS` equal)?"
@@ -195,9 +196,10 @@ class Experiment:
                  manifest: str = "",               # a manifest CSV of your own cohort; "" = the synthetic cohort
                  cache_dir: str | Path | None = None,  # the run cache (default: .cache/mmdr/runs)
                  cohort: Cohort | None = None,     # a cohort you built (e.g. with `cohort_from_frames`); overrides `manifest`
+                 cluster=None,                     # a Dask cluster for the grids: address, "local" or Client (30b_pool)
                  **overrides):                     # any Profile field: n_patients, seeds, epochs, patience, image_size, workers
         self.t0 = time.perf_counter()
-        self.name, self.device, self.manifest, self.cache_dir = name, device, manifest, cache_dir
+        self.name, self.device, self.manifest, self.cache_dir, self.cluster = name, device, manifest, cache_dir, cluster
         self.profile = get_profile(profile).replace(**overrides)
         self.out = Path(out_dir or paths().runs / profile / "figures")
         self.cohort = cohort if cohort is not None else load_cohort(manifest, self.profile.n_patients, self.profile.image_size)
@@ -217,14 +219,14 @@ class Experiment:
             progress: bool = True) -> Results:        # False: no tqdm bar (the MMDR_PROGRESS file is still written)
         "Train (or fetch from the cache) every (label, ModelConfig) for every seed."
         specs = make_specs(models, self.cohort, self.seeds if seeds is None else seeds, train or self.train)
-        res = run_grid(specs, self.cohort, self.cache_dir, self.device, progress=progress, workers=self.profile.workers)
+        res = run_grid(specs, self.cohort, self.cache_dir, self.device, progress, self.profile.workers, self.cluster)
         have = {r.cache_key for r in self.results}
         self.results.extend(r for r in res if r.cache_key not in have)
         return res
     def run_classical(self, label: str = "Classical", modalities: list | None = None, seeds: list | None = None) -> Results:
         "The scikit-learn baseline on the same seeds, splits and test patients as the deep runs."
         res = classical_grid(self.cohort, seeds or self.seeds, label, modalities, cache_dir=self.cache_dir,
-                             workers=self.profile.workers, device=self.device)
+                             workers=self.profile.workers, device=self.device, cluster=self.cluster)
         self.results.extend(res)
         return res
     def load(self, result: RunResult) -> tuple:
@@ -275,7 +277,8 @@ class Experiment:
         return save_figure(fig, self.out, stem)
 
 # %% ../nbs/30c_experiments.ipynb #eac27176
-EXPERIMENT_PARAMETERS = ("profile", "out_dir", "device", "manifest", "n_patients", "epochs", "patience", "image_size", "workers")
+EXPERIMENT_PARAMETERS = ("profile", "out_dir", "device", "manifest", "n_patients", "epochs", "patience", "image_size", "workers",
+                         "cluster")
 
 @patch(cls_method=True)
 def from_parameters(cls: Experiment, name: str,      # the manifest entry (e.g. "table1")
@@ -302,7 +305,7 @@ def finish(self: Experiment, **extra) -> dict:
              **({"choices": self.choices} if self.choices else {}), "decided_on": self.measurement,
              **({"external": {"patients": len(self._external), "seed": self._external.meta["config"]["seed"],
                               "cohort": cohort_fingerprint(self._external)}} if self.external_results else {}),
-             **extra}
+             "engines": engines_used(), **extra}
     record_run(self.out, self.name, entry, reader_dir=self.reader_dir)
     return entry
 
@@ -418,11 +421,12 @@ def choose(self: Experiment, label: str,        # the row the chosen candidate b
     "Choose among candidates on validation over the first seeds, train the chosen one on every seed as `label`; (config, table)."
     seeds = self.seeds[:choice_seeds]
     res = run_grid(make_specs(candidates, self.cohort, seeds, self.train), self.cohort, self.cache_dir, self.device,
-                   workers=self.profile.workers)
+                   workers=self.profile.workers, cluster=self.cluster)
     chosen, table = choose_on_validation(res, [l for l, _ in candidates], default)
     config = dict(candidates)[chosen]
     rest = (run_grid(make_specs([(chosen, config)], self.cohort, self.seeds[len(seeds):], self.train), self.cohort,
-                     self.cache_dir, self.device, workers=self.profile.workers) if len(self.seeds) > len(seeds) else [])
+                     self.cache_dir, self.device, workers=self.profile.workers, cluster=self.cluster)
+            if len(self.seeds) > len(seeds) else [])
     self.results.extend(r.replace(label=label) for r in list(res.runs(chosen)) + list(rest))
     self.choices[label] = {"chosen": chosen, "by": table.attrs["by"], "on_seeds": seeds,
                            "candidates": {l: round(float(v), 4) for l, v in table.iloc[:, 0].items()}}

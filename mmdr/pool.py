@@ -4,7 +4,7 @@
 
 # %% ../nbs/30b_pool.ipynb #631c4e69
 from __future__ import annotations
-import atexit, contextlib, json, os, signal, sys, threading, time
+import atexit, contextlib, json, os, signal, socket, sys, tempfile, threading, time
 from pathlib import Path
 import torch
 from .train import progress_bar
@@ -13,7 +13,8 @@ from .data import Cohort, cohort_fingerprint
 from .runs import DEFAULT_SPLIT, RunSpec, RunResult, Results, _cache_path, run_one, run_classical, _classical_key
 
 # %% auto #0
-__all__ = ['worker_pool', 'shutdown_pool', 'resolve_workers', 'stop_pool', 'run_grid', 'classical_grid']
+__all__ = ['worker_pool', 'shutdown_pool', 'resolve_workers', 'stop_pool', 'cluster_choice', 'check_scheduler', 'dask_client',
+           'close_dask', 'engines_used', 'run_grid', 'classical_grid']
 
 # %% ../nbs/30b_pool.ipynb #71d85318
 class _Stopped(BaseException):
@@ -167,6 +168,147 @@ def _pool_map(fn, jobs: dict, cohort: Cohort, cache, workers: int, on_done):
     except BaseException:          # Ctrl-C, a kernel interrupt, SIGTERM: stop the runs now, not when they would finish
         stop_pool(); raise
 
+# %% ../nbs/30b_pool.ipynb #4cda6a81
+_DASK = {"client": None, "cluster": None, "address": None, "cohort": None}
+_ENGINES = {}                      # engine -> the most workers it had for a grid of this process (for the manifest)
+
+def cluster_choice(cluster=None):  # a scheduler address, "local", a distributed.Client, or None
+    "The grid's engine as asked: `cluster`, else $MMDR_CLUSTER; None (or '') means the local pool."
+    if not cluster: cluster = os.environ.get("MMDR_CLUSTER", "").strip()
+    return cluster or None
+
+def check_scheduler(address: str, timeout: float = 5.0):
+    "Fail at once, naming `address`, when nothing answers there (one TCP connect, before Dask's own retries)."
+    from urllib.parse import urlsplit
+    u = urlsplit(address if "://" in address else f"tcp://{address}")
+    if u.scheme not in ("tcp", "tls") or not u.hostname: return          # other transports: Dask's own error
+    try: socket.create_connection((u.hostname, u.port or 8786), timeout=timeout).close()
+    except OSError as e:
+        raise ConnectionError(f"no Dask scheduler answers at {address} ({e.strerror or e}); start one with `dask "
+                              "scheduler` (see 30b_pool), or leave out --cluster / MMDR_CLUSTER for the local pool") from None
+
+def dask_client(cluster):          # a distributed.Client (used as is), "local", or a scheduler address
+    "The grid's Dask client, made once and reused; 'local' starts a LocalCluster of 1-thread workers, one per core."
+    from distributed import Client
+    if not isinstance(cluster, str): return cluster
+    if _DASK["address"] == cluster and _DASK["client"].status == "running": return _DASK["client"]
+    close_dask()
+    if cluster == "local":
+        import logging
+        from distributed import LocalCluster
+        with _main_not_reimported():                   # spawned workers do not re-run the user's script
+            lc = LocalCluster(n_workers=os.cpu_count() or 1, threads_per_worker=1, processes=True,
+                              dashboard_address=None, silence_logs=logging.ERROR)
+        _DASK.update(cluster=lc, client=Client(lc), address=cluster)
+    else:
+        check_scheduler(cluster)
+        try: client = Client(cluster, timeout=10)
+        except OSError as e: raise ConnectionError(f"cannot connect to the Dask scheduler at {cluster}: {e}") from None
+        _DASK.update(client=client, address=cluster)
+    return _DASK["client"]
+
+@atexit.register
+def close_dask():
+    "Close the client this module made (and its LocalCluster, if it started one); also done at exit."
+    for k in ("client", "cluster"):
+        if _DASK[k] is not None:
+            with contextlib.suppress(Exception): _DASK[k].close()
+    _DASK.update(client=None, cluster=None, address=None, cohort=None)
+
+def engines_used() -> dict:
+    "{engine: workers} of the grids that trained runs in this process: 'dask', 'local pool' or 'this process'."
+    return dict(_ENGINES)
+
+# %% ../nbs/30b_pool.ipynb #44fe74b3
+_ONE_RUN = threading.Lock()        # a run sets torch's threads and seeds for its whole process: one at a time per worker
+
+@contextlib.contextmanager
+def _stop_when_released(key: str, every: float = 0.25):
+    "On a Dask worker: raise `_Stopped` in this task's thread once the scheduler lets go of `key` (cancelled, client gone)."
+    import ctypes
+    from distributed import get_worker
+    worker, tid, lock, done = get_worker(), threading.get_ident(), threading.Lock(), threading.Event()
+    def watch():
+        while not done.wait(every):
+            ts = worker.state.tasks.get(key)
+            if ts is None or ts.state in ("cancelled", "released", "forgotten"):
+                with lock:         # never once the task has finished: the exception would land in Dask's own code
+                    if not done.is_set():
+                        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(tid), ctypes.py_object(_Stopped))
+                return
+    threading.Thread(target=watch, name=f"mmdr stop {key}", daemon=True).start()
+    try: yield
+    finally:
+        with lock: done.set()
+
+@contextlib.contextmanager
+def _one_at_a_time():
+    while not _ONE_RUN.acquire(timeout=0.25): pass     # a timeout, so that a stop can reach a waiting task
+    try: yield
+    finally: _ONE_RUN.release()
+
+def _remote_task(key: str, kind: str, args, cohort: Cohort, device: str, parents: list) -> dict:
+    "On a Dask worker: one run ('run': a RunSpec dict; 'classical': its arguments) in a scratch cache; its result and files."
+    from distributed import get_worker
+    with _stop_when_released(key), _one_at_a_time(), \
+         tempfile.TemporaryDirectory(prefix="mmdr-run-", dir=get_worker().local_directory) as d:
+        given = {name for files in parents for name in files}
+        for files in parents:
+            for name, data in files.items(): (Path(d) / name).write_bytes(data)
+        r = (run_one(RunSpec.from_dict(args), cohort, d, device) if kind == "run" else
+             run_classical(cohort, args[0], args[1], args[2], tuple(args[3]), d))     # seed, label, modalities, split
+        made = {f.name: f.read_bytes() for f in Path(d).iterdir() if f.name not in given}   # its result and weights
+        return {"result": r.to_dict(), "files": made}
+
+# %% ../nbs/30b_pool.ipynb #903a241b
+def _cached_files(cache: Path, key: str) -> dict:
+    "{file name: bytes} of a finished run in the cache (its result and, if kept, its weights)."
+    return {f.name: f.read_bytes() for f in (cache / f"{key}.json", cache / f"{key}.pt") if f.exists()}
+
+def _keep(cache, key: str, files: dict):
+    "Write a run's files into this machine's cache, each atomically, its result last (a result means a finished run)."
+    if f"{key}.json" not in files:
+        raise RuntimeError(f"a Dask worker computed run {key} under another key ({sorted(files)}): its mmdr, torch, "
+                           "training code or numerics differ from this process's; install the same versions on every worker")
+    if cache is None: return
+    for name in sorted(files, key=lambda n: n.endswith(".json")): atomic_write(cache / name, files[name])
+
+def _dask_map(cluster, kind: str, jobs: dict, cohort: Cohort, cache, device: str, on_done, parents: dict | None = None):
+    "Every `{key: args}` of `jobs` on the Dask cluster; `on_done(key, result)` as each finishes, its files in the cache."
+    from distributed import as_completed
+    from mmdr.pool import _remote_task       # the importable one (a notebook's copy lives in __main__)
+    client = dask_client(cluster)
+    _ENGINES["dask"] = max(_ENGINES.get("dask", 0), len(client.nthreads()))       # every worker (scheduler_info lists 5)
+    fp = cohort_fingerprint(cohort)
+    if _DASK["cohort"] is None or _DASK["cohort"][:2] != (client, fp):     # the cohort goes to the workers once
+        _DASK["cohort"] = (client, fp, client.scatter(cohort, broadcast=True, hash=False))
+    wanted = {p for ps in (parents or {}).values() for p in ps}    # staged runs' parents, each sent once, to every worker
+    shipped = {p: client.scatter([_cached_files(cache, p)], broadcast=True, hash=False)[0] for p in wanted}
+    futs = {client.submit(_remote_task, f"mmdr-{key}", kind, args, _DASK["cohort"][2], device,
+                          [shipped[p] for p in (parents or {}).get(key, ())], key=f"mmdr-{key}"): key
+            for key, args in jobs.items()}
+    try:
+        for f in as_completed(futs):
+            out = f.result()
+            _keep(cache, futs[f], out["files"])
+            on_done(futs[f], out["result"])
+            f.release()              # the worker may drop the result and weights now
+    except BaseException:   # Ctrl-C, an error: pending runs are dropped, running ones stop (_stop_when_released)
+        with contextlib.suppress(Exception): client.cancel(list(futs), force=True)
+        raise
+
+def _cluster_runs(cluster, todo: list, cohort: Cohort, cache, dev: str, finished):
+    "The specs of `todo` on a Dask cluster, parents first, each run key once however many specs share it."
+    if cache is None and any(s.parents for s in todo):
+        raise ValueError("staged runs build on parent runs: on a cluster they need a run cache to send the parents' "
+                         "weights from")
+    for stage in ([s for s in todo if not s.parents], [s for s in todo if s.parents]):   # parents, then runs built on them
+        by_key = {}
+        for s in _cost_order(stage): by_key.setdefault(s.run_key(dev), []).append(s)
+        _dask_map(cluster, "run", {k: ss[0].to_dict() for k, ss in by_key.items()}, cohort, cache, dev,
+                  lambda k, r: [finished(s, RunResult.from_dict(r).replace(label=s.label)) for s in by_key[k]],
+                  parents={k: [ss[0].parent(n).run_key(dev) for n in ss[0].parents] for k, ss in by_key.items()})
+
 # %% ../nbs/30b_pool.ipynb #bb8ac422
 def _cost_order(specs: list) -> list:
     "Specs with the most branches first (stable): the costly runs start early, so no worker idles long at the end."
@@ -182,8 +324,9 @@ def _missing_parents(specs: list, dev: str) -> list:
     return list(extra.values())
 
 def run_grid(specs: list, cohort: Cohort, cache_dir=None, device: str = "auto", progress: bool = True,
-             workers: int = 1) -> Results:
-    "Run (or fetch from the cache) every spec; results in spec order. `workers` > 1 trains in a reused pool of processes."
+             workers: int = 1,       # > 1: a reused pool of processes on this machine (0 = one per core)
+             cluster=None) -> Results:  # a Dask cluster instead: address, "local" or Client (default $MMDR_CLUSTER)
+    "Run (or fetch from the cache) every spec; results in spec order; trained here, in the local pool or on a cluster."
     cache, t0 = _cache_path(cache_dir), time.perf_counter()
     dev = get_device(device).type
     wanted, specs = specs, _missing_parents(specs, dev) + list(specs)   # parents first: a staged run finds them cached
@@ -198,11 +341,12 @@ def run_grid(specs: list, cohort: Cohort, cache_dir=None, device: str = "auto", 
         done[id(s)] = r; bar.update(); bar.set_postfix(run=f"{s.label}/seed{s.seed}")
         _report_progress(len(specs), len(done), n_cached, f"{s.label}/seed{s.seed}", t0)
     _report_progress(len(specs), len(done), n_cached, "", t0)
-    workers = resolve_workers(workers, device, len(todo))
+    workers, cluster = resolve_workers(workers, device, len(todo)), cluster_choice(cluster)
     if workers > 1 and _POOL["executor"] is None and len(todo) < 2 * workers:
         workers = 1                  # starting processes (seconds each) does not pay off for fewer than 2 runs per worker
     try:
-        if workers > 1:
+        if cluster is not None and todo: _cluster_runs(cluster, todo, cohort, cache, dev, finished)
+        elif workers > 1:
             from mmdr.pool import _worker_run    # the importable one (a notebook's copy lives in __main__)
             by_id = {id(s): s for s in todo}
             for stage in ([s for s in todo if not s.parents], [s for s in todo if s.parents]):   # parents, then runs built on them
@@ -212,6 +356,7 @@ def run_grid(specs: list, cohort: Cohort, cache_dir=None, device: str = "auto", 
             for s in sorted(todo, key=lambda s: bool(s.parents)):
                 with _no_partial(cache, s.run_key(dev)): r = run_one(s, cohort, cache_dir, device)
                 finished(s, r)
+        if todo and cluster is None: _ENGINES["local pool" if workers > 1 else "this process"] = workers
     except BaseException:            # interrupted (or failed): report what the cache now holds, then let it through
         if cache is not None:
             _report_progress(len(specs), sum((cache / f"{s.run_key(dev)}.json").exists() for s in specs), n_cached, "", t0)
@@ -224,12 +369,18 @@ def classical_grid(cohort: Cohort, seeds: list,
                    label: str = "Classical", modalities: list | None = None, split: tuple = DEFAULT_SPLIT,
                    cache_dir=None,
                    workers: int = 1,       # > 1: the seeds still to fit go to the shared worker pool (0 = one per core)
-                   device: str = "auto") -> Results:
-    "`run_classical` for every seed (in seed order), the uncached ones side by side in the worker pool when `workers` > 1."
+                   device: str = "auto",
+                   cluster=None) -> Results:  # a Dask cluster instead (see `run_grid`)
+    "`run_classical` for every seed (in seed order), the uncached ones side by side in the worker pool or on a cluster."
     cache, done = _cache_path(cache_dir), {}
-    todo = [s for s in seeds if cache is None or not (cache / f"{_classical_key(cohort, s, modalities, split)[0]}.json").exists()]
-    workers = resolve_workers(workers, device, len(todo))
-    if workers > 1 and len(todo) >= 2:
+    keys = {s: _classical_key(cohort, s, modalities, split)[0] for s in seeds}
+    todo = [s for s in seeds if cache is None or not (cache / f"{keys[s]}.json").exists()]
+    workers, cluster = resolve_workers(workers, device, len(todo)), cluster_choice(cluster)
+    if cluster is not None and todo:
+        seed_of = {keys[s]: s for s in todo}
+        _dask_map(cluster, "classical", {keys[s]: (s, label, modalities, list(split)) for s in todo}, cohort, cache,
+                  "cpu", lambda k, r: done.__setitem__(seed_of[k], RunResult.from_dict(r)))
+    elif workers > 1 and len(todo) >= 2:
         from mmdr.pool import _worker_classical  # the importable one (a notebook's copy lives in __main__)
         _pool_map(_worker_classical, {s: (s, label, modalities, list(split), cache_dir) for s in todo}, cohort, cache, workers,
                   lambda s, r: done.__setitem__(s, RunResult.from_dict(r)))

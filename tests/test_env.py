@@ -28,6 +28,11 @@ def test_torch_pins_are_the_ones_that_install_offline():
     assert mk["nbdev"] == "2.4.14"
     assert mk["captum"] == "0.9.0"   # mmdr.explain's gradients; needs only torch>=2.3, numpy, matplotlib, tqdm, packaging
 
+def test_dask_and_distributed_are_pinned_in_step():
+    "Grids on a cluster (30b_pool) need both; Dask releases them together, and a mismatched pair refuses to start."
+    mk = makefile_pins()
+    assert mk["dask"] == mk["distributed"] == "2026.8.0"
+
 def test_settings_ini_ranges_admit_the_pinned_versions():
     cfg = configparser.ConfigParser(delimiters=["="]); cfg.read(ROOT / "settings.ini")
     d = cfg["DEFAULT"]
