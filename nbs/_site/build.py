@@ -205,7 +205,11 @@ def stage_figures(stage: Path) -> None:
     tables = [p for p in figs if p.suffix == ".md"]
     for p in tables:   # each table / findings file becomes a page of its own, titled by its file name, with its provenance
         text = site_links(p.read_text()) if p.name in NOT_FIGURES else p.read_text()
-        text = text if text.lstrip().startswith("# ") else f"# {p.name}\n\n{text}"
+        title, body = text.lstrip().split("\n", 1) if text.lstrip().startswith("# ") else (f"# {p.name}", text)
+        rows = sum(l.startswith("|") for l in body.splitlines())
+        if "\n#" not in body and len(re.findall(r"\|\s*[-+]?\d+\.\d+ ± ", body)) >= rows > 0:   # a table of intervals: one line per cell (mmdr.css)
+            body = f"::::{{container}} mmdr-numbers\n{body.strip()}\n::::\n"
+        text = f"{title}\n\n{body.strip()}\n"
         if p.name not in NOT_FIGURES: text = text.rstrip() + "\n\n" + footer(p.name, "../nbs") + "\n"
         (stage / "figures" / p.name).write_text(text)
     lines += ["```{toctree}", ":hidden:", ""] + [f"figures/{p.stem}" for p in tables] + ["```", ""]
