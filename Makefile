@@ -78,9 +78,13 @@ experiments: install
 	$(BIN)/mmdr reproduce --profile $(PROFILE) --device $(DEVICE) --out figures --beyond
 	@if [ "$(PROFILE)" = paper ]; then $(MAKE) --no-print-directory readme; fi
 
-# The README's results block, rewritten from figures/ and figures/manifest.json (tests/test_readme.py checks it).
+# The README's results block, REPRODUCIBILITY.md and figures/provenance.md, rewritten from figures/ and
+# figures/manifest.json (tests/test_readme.py checks all three).
 readme: install
-	$(BIN)/python -c "from mmdr.report import update_readme; import sys; print('README.md', 'already up to date' if update_readme('README.md', 'figures') else 'rewritten from figures/')"
+	$(BIN)/python -c "from mmdr.report import update_readme, write_summary, write_provenance; \
+	  print('README.md', 'already up to date' if update_readme('README.md', 'figures') else 'rewritten from figures/'); \
+	  print('REPRODUCIBILITY.md', 'already up to date' if write_summary('REPRODUCIBILITY.md', 'figures') else 'rewritten from figures/'); \
+	  print('figures/provenance.md', 'already up to date' if write_provenance('figures') else 'rewritten from figures/manifest.json')"
 
 # JupyterLab on nbs/ from this environment. As root (a container) it adds --allow-root and opens no browser.
 LAB_DIR ?= nbs
@@ -93,7 +97,7 @@ lab: install
 
 # The companion site: README, every library notebook executed (quick profile), the experiment notebooks as the last
 # paper-profile run left them in runs/paper/, an API reference. Rebuilt when a source changed; `make -B docs` forces it.
-DOCS_SOURCES := README.md settings.ini $(wildcard nbs/*.ipynb nbs/_site/*.py nbs/_site/*.css figures/* mmdr/*.py runs/paper/*.ipynb)
+DOCS_SOURCES := README.md REPRODUCIBILITY.md CONTRIBUTING.md CITATION.cff settings.ini $(wildcard nbs/*.ipynb nbs/_site/*.py nbs/_site/*.css figures/* mmdr/*.py runs/paper/*.ipynb)
 docs: _docs/index.html
 _docs/index.html: $(STAMP) $(DOCS_SOURCES)
 	OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/python nbs/_site/build.py --out _docs

@@ -1,5 +1,6 @@
 """The companion site (`make docs`): every page is there, the lessons are executed, nothing is fetched from the
-internet, no internal link is broken, and the home page and the Table I page render in headless Chromium.
+internet, no internal link is broken, no progress bar shows its history, and in headless Chromium the home page shows
+Table I on its first screen, every link of the README and of the reproducibility summary opens, and the pages render.
 
 Reuses _docs/ when it was built after the last change to its sources, else builds it (minutes).
 Screenshots go to runs/screenshots/ (git-ignored). Reproduce them with `make test-browser`."""
@@ -19,7 +20,7 @@ EXPERIMENTS = sorted(p.stem for p in (ROOT / "nbs").glob("[4-9]*.ipynb"))
 MODULES = sorted(p.stem for p in (ROOT / "mmdr").glob("*.py") if not p.stem.startswith("_"))
 
 def sources() -> list:
-    pats = ("README.md", "settings.ini", "nbs/*.ipynb", "nbs/_site/*.py", "nbs/_site/*.css", "figures/*", "mmdr/*.py", "runs/paper/*.ipynb")
+    pats = ("README.md", "REPRODUCIBILITY.md", "CONTRIBUTING.md", "CITATION.cff", "settings.ini", "nbs/*.ipynb", "nbs/_site/*.py", "nbs/_site/*.css", "figures/*", "mmdr/*.py", "runs/paper/*.ipynb")
     return [p for pat in pats for p in ROOT.glob(pat)]
 
 @pytest.fixture(scope="module")
@@ -56,9 +57,10 @@ def external(url: str) -> bool: return bool(re.match(r"^(https?:)?//", url.strip
 def test_every_notebook_module_and_figure_has_a_page(site):
     for stem in LESSONS + EXPERIMENTS: assert (DOCS / "nbs" / f"{stem}.html").exists(), stem
     for m in MODULES: assert (DOCS / "api" / f"mmdr.{m}.html").exists(), m
-    for f in ("index", "lessons", "experiments", "figures", "api/index"): assert (DOCS / f"{f}.html").exists(), f
+    for f in ("index", "reproducibility", "contributing", "cite", "lessons", "experiments", "figures", "api/index"):
+        assert (DOCS / f"{f}.html").exists(), f
     pages = [p for p in html_pages() if not p.relative_to(DOCS).parts[0].startswith("_")]
-    assert site["pages"] == len(pages) >= len(LESSONS) + len(EXPERIMENTS) + len(MODULES) + 5
+    assert site["pages"] == len(pages) >= len(LESSONS) + len(EXPERIMENTS) + len(MODULES) + 8
     home = (DOCS / "index.html").read_text()
     assert "Table I" in home and "fig4_ablation" in home          # the README, with its figure
 
@@ -127,6 +129,9 @@ def browser():
     ("index.html", ["Two commands", "Table I", "Figure 4"], "site_home.png"),
     ("nbs/40_table1.html", ["Table I"], "site_table1.png"),
     ("nbs/02_synthetic.html", ["oracle"], "site_02_synthetic.png"),
+    ("reproducibility.html", ["Reproducibility summary", "Scope", "Not decided", "Environment"], "site_reproducibility.png"),
+    ("cite.html", ["@software", "@article"], "site_cite.png"),
+    ("figures/table1.html", ["Provenance", "mmdr reproduce --notebook 40_table1.ipynb"], "site_figures_table1.png"),
 ])
 def test_page_renders_in_chromium(site, browser, page, needles, shot):
     url = (DOCS / page).resolve().as_uri()
@@ -143,3 +148,58 @@ def test_page_renders_in_chromium(site, browser, page, needles, shot):
     left = [u for u in browser.requests() if not u.startswith(("file:", "data:", "about:", "blob:"))]
     assert not left, f"{page} asked the network for {left[:5]}"
     assert browser.screenshot(SHOTS / shot, full_page=True).stat().st_size > 10_000
+
+
+BAR = re.compile(r"^\s*([\w ]+):\s+(\d{1,3})%\|", re.M)
+
+def test_no_progress_bar_shows_a_warning_or_its_history(site):
+    "Every executed notebook on the site: no TqdmWarning, and each bar once (its final state) per output block."
+    bad = []
+    for stem in LESSONS + EXPERIMENTS:
+        html = (DOCS / "nbs" / f"{stem}.html").read_text()
+        for block in re.findall(r'<div class="cell_output.*?</div>\s*</div>', html, re.S):   # outputs, not the prose
+            text = re.sub(r"<[^>]+>", "", block)
+            if "TqdmWarning" in text or "IProgress not found" in text: bad.append((stem, "TqdmWarning"))
+            states = BAR.findall(text)                                       # (desc, percent) of every bar line shown
+            descs = [d for d, _ in states]
+            history = {d for d, pct in states if descs.count(d) > 1 and pct != "100"}   # a bar shown on its way, not only at its end
+            if history: bad.append((stem, f"{len(states)} bar lines, a history of {sorted(history)}"))
+    assert not bad, bad[:10]
+
+def test_home_shows_the_results_on_its_first_screen(site, browser):
+    "Table I's heading and the top of its figure are on the first screen; Figure 4 after at most one more screen."
+    browser.goto((DOCS / "index.html").resolve().as_uri())
+    browser.wait_for("document.readyState === 'complete' && Array.from(document.images).every(i => i.complete)", timeout=60)
+    tops = browser.eval("""(() => { const r = {screen: innerHeight};
+      for (const h of document.querySelectorAll('main h2, main h3')) r[h.innerText.replace(/[#\\s]+$/, '').trim()] = h.getBoundingClientRect().top;
+      const img = Array.from(document.images).find(i => i.src.includes('table1_bars'));
+      r.table1_figure = img ? img.getBoundingClientRect().top : null; return r; })()""")
+    screen = tops["screen"]
+    assert tops.get("Table I") is not None and tops["Table I"] < screen, f"Table I starts below the first screen: {tops}"
+    assert tops["table1_figure"] is not None and tops["table1_figure"] < screen, f"Table I's figure is not on the first screen: {tops}"
+    assert tops.get("Figure 4: ablation") is not None and tops["Figure 4: ablation"] < 2 * screen, tops
+    assert browser.screenshot(SHOTS / "site_home_first_screen.png").stat().st_size > 10_000
+
+@pytest.mark.parametrize("page", ["index.html", "reproducibility.html"])
+def test_every_link_of_the_readme_and_the_summary_opens(site, browser, page):
+    "Click through every link in the page's text: each opens a page (or file) of the site with its target in it."
+    start = (DOCS / page).resolve().as_uri()
+    browser.goto(start)
+    browser.wait_for("document.readyState === 'complete'", timeout=60)
+    links = browser.eval("Array.from(document.querySelectorAll('main a[href]')).map(a => a.href)")
+    internal = sorted({l for l in links if l.startswith("file:")})
+    assert len(internal) >= (30 if page == "index.html" else 10), internal
+    failed, pages = [], {}
+    for url in internal:                                          # one load per page, then each anchor asked for on it
+        parts = urlsplit(url)
+        pages.setdefault(parts._replace(fragment="").geturl(), set()).add(unquote(parts.fragment))
+    for url, anchors in sorted(pages.items()):
+        target = Path(unquote(urlsplit(url).path))
+        if not target.exists(): failed.append((url, "no such file")); continue
+        if target.suffix != ".html": continue                     # a file (manifest.json, a csv): it exists
+        browser.goto(url)                                         # no fragment: a real load, even of the page we are on
+        browser.wait_for("document.readyState === 'complete'", timeout=60)
+        if not browser.eval("document.querySelector('main h1') !== null"): failed.append((url, "no heading"))
+        for a in sorted(anchors - {""}):
+            if not browser.eval(f"document.getElementById({json.dumps(a)}) !== null"): failed.append((url, f"no anchor #{a}"))
+    assert not failed, failed[:10]

@@ -130,3 +130,44 @@ def test_student_runs_02_synthetic_in_the_lab(lab):
     finally:
         b.close()
     assert (ROOT / "nbs" / NOTEBOOK).read_bytes() == before     # the tracked notebook is untouched
+
+BARS = "progress_bars.ipynb"
+BARS_PANEL = PANEL.replace(NOTEBOOK, BARS)
+
+def test_a_progress_bar_in_the_lab_is_a_widget(lab):
+    "In JupyterLab, mmdr's progress bar is a filled widget (ipywidgets is pinned), not a TqdmWarning and lines of text."
+    import nbformat
+    from _chromium import find_chromium, Chromium
+    exe = find_chromium()
+    if exe is None: pytest.skip("chromium is not installed and we are not root: apt-get install chromium")
+    base, token, _ = lab
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("import time\nfrom mmdr.train import progress_bar, bar_mode\n"
+                                          "for _ in progress_bar(range(20), desc='runs'): time.sleep(0.05)\nbar_mode()")]
+    nbformat.write(nb, LAB_DIR / BARS)
+    state = STATE_JS.replace(PANEL, BARS_PANEL)
+    b = Chromium(exe, width=1400, height=1000)
+    try:
+        b.goto(f"{base}/lab/tree/{BARS}?token={token}", timeout=120)
+        b.wait_for(f"(() => {{ const w = {BARS_PANEL}; return !!(w && w.context.isReady); }})()", timeout=180)
+        t0 = time.time()
+        while time.time() - t0 < 60:            # pick the kernel in the dialog, as in the test above
+            if b.eval("!!document.querySelector('.jp-Dialog .jp-mod-accept')"):
+                b.eval("document.querySelector('.jp-Dialog .jp-mod-accept').click()"); break
+            if b.eval(f"(() => {{ const s = {state}; return s && s.status === 'idle'; }})()"): break
+            time.sleep(0.5)
+        b.wait_for(f"(() => {{ const s = {state}; return s && s.status === 'idle'; }})()", timeout=120)
+        b.eval(f"(() => {{ window.jupyterapp.shell.activateById({BARS_PANEL}.id); return window.jupyterapp.commands.execute('notebook:run-all-cells'); }})()")
+        b.wait_for(f"(() => {{ const s = {state}; return s && s.ran === s.code && s.status === 'idle'; }})()", timeout=180)
+        outputs = b.eval(f"""(() => {{ const c = {BARS_PANEL}.content.model.cells.get(0); const out = [];
+            for (let j = 0; j < c.outputs.length; j++) out.push(c.outputs.get(j).toJSON()); return out; }})()""")
+        kinds = [o["output_type"] + ":" + ",".join(sorted(o.get("data", {}))) if "data" in o else o["output_type"] + ":" + o.get("name", "") for o in outputs]
+        assert any("application/vnd.jupyter.widget-view+json" in k for k in kinds), kinds
+        assert not [o for o in outputs if o["output_type"] == "stream" and "TqdmWarning" in "".join(o.get("text", ""))], outputs
+        assert "'widget'" in str([o.get("data", {}).get("text/plain") for o in outputs]), outputs
+        width = b.wait_for("(() => { const bar = document.querySelector('.jp-OutputArea-output .widget-hprogress .progress-bar');"
+                           " return bar && bar.style.width; })()", timeout=60)   # the widget is drawn, not only its model stored
+        assert width == "100%", width                                            # ... and filled to the end
+        assert b.screenshot(SHOTS / "lab_progress_widget.png").stat().st_size > 10_000
+    finally:
+        b.close()

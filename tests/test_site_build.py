@@ -42,3 +42,40 @@ def test_a_failed_build_names_the_notebook_and_the_cell():
            "    myst_nb.core.execute.base.ExecutionError: /w/_proc/site/nbs/01_data.ipynb\n")
     msg = build.failed_cell(log)
     assert "01_data.ipynb" in msg and "x = 1 / 0" in msg and "ZeroDivisionError: division by zero" in msg, msg
+
+ROOT = SITE.parents[1]
+
+def test_every_figure_and_table_has_its_provenance_footer(tmp_path):
+    "Each figures/ table page ends with its provenance line, and each figure on the 'Figures and tables' page has one."
+    from mmdr.report import NOT_FIGURES
+    build.stage_figures(tmp_path)
+    tables = [p for p in sorted((ROOT / "figures").glob("*.md")) if p.name not in NOT_FIGURES]
+    missing = [p.name for p in tables if "> **Provenance** · made by" not in (tmp_path / "figures" / p.name).read_text()]
+    assert tables and not missing, f"table pages without a provenance footer: {missing}"
+    page = (tmp_path / "figures.md").read_text()
+    pngs = sorted((ROOT / "figures").glob("*.png"))
+    for p in pngs:
+        after = page[page.index(f"![{p.stem}](figures/{p.name})"):]
+        assert after.split("\n## ")[0].count("> **Provenance** · made by") == 1, f"{p.name} has no provenance footer"
+    assert "mmdr reproduce --notebook 40_table1.ipynb" in (tmp_path / "figures" / "table1.md").read_text()
+
+def test_progress_bars_show_their_final_state():
+    history = "runs:   0%|          | 0/25 [00:00<?, ?run/s]\rruns:  40%|####      | 10/25 [00:04<00:06]\rruns: 100%|##########| 25/25 [00:10<00:00]\n"
+    assert build.final_state(history) == "runs: 100%|##########| 25/25 [00:10<00:00]\n"
+    warning = ("/x/tqdm/auto.py:21: TqdmWarning: IProgress not found. Please update jupyter and ipywidgets.\n"
+               "  from .autonotebook import tqdm as notebook_tqdm\nkept\n")
+    assert build.final_state(warning) == "kept\n"
+    cell = {"cell_type": "code", "outputs": [{"output_type": "stream", "name": "stderr", "text": warning.splitlines(True)[:2]},
+                                             {"output_type": "stream", "name": "stdout", "text": history}]}
+    outs = build.clean_outputs(cell)["outputs"]
+    assert [o["name"] for o in outs] == ["stdout"] and outs[0]["text"].count("%|") == 1
+
+def test_readme_links_become_the_site_pages():
+    text = "[s](REPRODUCIBILITY.md) [c](CONTRIBUTING.md#where-outputs-go) [cite](CITATION.cff) [n](nbs) [f](figures/) [t](nbs/40_table1.ipynb)"
+    assert build.site_links(text) == ("[s](reproducibility.md) [c](contributing.md#where-outputs-go) [cite](cite.md) "
+                                      "[n](lessons.md) [f](figures.md) [t](nbs/40_table1.ipynb)")
+
+def test_the_cite_page_cites_mmdr_and_the_paper():
+    page = build.cite_page()
+    assert "@software{mmdr" in page and "@article{liu2024multimodal" in page and "Liu, Xiaoyi and Qiu, Hongjie" in page
+    assert "year = {2024}" in page and "cff-version: 1.2.0" in page

@@ -3,13 +3,16 @@
   python nbs/_site/build.py [--out _docs] [--jobs 2] [--no-exec]
 
 What goes in:
-- README.md as the home page, with the figures it shows (figures/ is copied into the build);
+- README.md as the home page, with the figures it shows (figures/ is copied into the build); the reproducibility
+  summary (REPRODUCIBILITY.md), CONTRIBUTING.md and a "Cite" page from CITATION.cff;
+- every file of figures/ on the "Figures and tables" pages, each table and figure with its provenance footer
+  (mmdr.report.provenance_line: notebook, commit, training code, seeds, profile, numerics, the command);
 - every library notebook (nbs/00_* to nbs/3*_*), executed while the site is built (nbdev's `#| hide` cells run but
   are not shown, `#| slow` / `#| cuda` cells are shown but not run, the `#|` directive lines are stripped);
   a notebook that fails fails the build, naming the notebook and the cell;
 - the experiment notebooks (nbs/4*_*, nbs/5*_*) as executed by the last paper-profile `make reproduce` /
   `make experiments` (papermill's copies in runs/paper/), or, where there is none, the committed notebook
-  without outputs and a note saying so;
+  without outputs and a note saying so; their progress bars show only their final state (no TqdmWarning, no history);
 - an API reference from the docstrings and docments of every mmdr module.
 Sources are staged in _proc/site/ (git-ignored); the HTML is built in _proc/site_html/ and moved to _docs/ only when
 the build succeeds. MathJax comes from the jupyter-server-mathjax wheel, so no page fetches anything from the internet.
@@ -21,6 +24,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 NBS = ROOT / "nbs"
+if str(ROOT) not in sys.path: sys.path.insert(0, str(ROOT))   # this checkout's mmdr (mmdr.report writes the footers)
 
 # nbdev directive -> myst-nb cell tag
 HIDE = {"hide", "default_exp", "hide_input_output"}
@@ -65,6 +69,24 @@ def md_cell(text: str) -> dict: return {"cell_type": "markdown", "metadata": {},
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 
+_TQDM_WARNING = re.compile(r"^.*(TqdmWarning: IProgress not found|from \.autonotebook import tqdm as notebook_tqdm).*\n?", re.M)
+
+def final_state(text: str) -> str:
+    "A stream's text as a terminal would leave it: each line's last carriage-return segment, tqdm's IProgress warning dropped."
+    text = _TQDM_WARNING.sub("", text)
+    return "\n".join(line.rstrip("\r").split("\r")[-1] for line in text.split("\n"))
+
+def clean_outputs(cell: dict) -> dict:
+    "An executed cell's outputs with every progress bar at its final state; a stream left empty is dropped."
+    outs = []
+    for o in cell.get("outputs", []):
+        if o.get("output_type") == "stream":
+            text = final_state("".join(o["text"]) if isinstance(o["text"], list) else o["text"])
+            if not text.strip(): continue
+            o = {**o, "text": text}
+        outs.append(o)
+    return {**cell, "outputs": outs}
+
 def stage_notebook(src: Path, dst: Path, execute: bool, note: str | None = None) -> None:
     "Write `src` to `dst` for the site; `execute` False keeps the outputs it has (myst-nb runs nothing)."
     nb = json.loads(src.read_text())
@@ -81,6 +103,7 @@ def stage_notebook(src: Path, dst: Path, execute: bool, note: str | None = None)
     for i, c in enumerate(nb["cells"]):
         c.setdefault("id", f"c{i}")
         if c["cell_type"] == "code" and execute: c["outputs"], c["execution_count"] = [], None
+        elif c["cell_type"] == "code": nb["cells"][i] = c = clean_outputs(c)
     dst.parent.mkdir(parents=True, exist_ok=True)
     dst.write_text(json.dumps(nb, indent=1))
 
@@ -126,26 +149,69 @@ def committed_outputs(stem: str) -> str:
     return "".join(parts)
 
 README_LINKS = {"nbs": "lessons.md", "figures": "figures.md"}
+PAGE_LINKS = {"README.md": "index.md", "REPRODUCIBILITY.md": "reproducibility.md", "CONTRIBUTING.md": "contributing.md",
+              "CITATION.cff": "cite.md"}   # a root file the README links to -> its page on the site
+
+def site_links(text: str) -> str:
+    "A root markdown file's links as the site's: directory links and root files become their pages."
+    text = re.sub(r"\]\((nbs|figures)/?\)", lambda m: f"]({README_LINKS[m.group(1)]})", text)
+    return re.sub(r"\]\((" + "|".join(map(re.escape, PAGE_LINKS)) + r")(#[^)]*)?\)", lambda m: f"]({PAGE_LINKS[m.group(1)]}{m.group(2) or ''})", text)
 
 def stage_readme(dst: Path) -> None:
-    "README.md as index.md: directory links become the matching pages; the contents tree is appended."
-    text = (ROOT / "README.md").read_text()
-    text = re.sub(r"\]\((nbs|figures)/?\)", lambda m: f"]({README_LINKS[m.group(1)]})", text)
-    text += ("\n\n```{toctree}\n:hidden:\n:caption: Contents\n\nlessons\nexperiments\nfigures\napi/index\n```\n")
+    "README.md as index.md: its links made the site's; the contents tree is appended."
+    text = site_links((ROOT / "README.md").read_text())
+    text += ("\n\n```{toctree}\n:hidden:\n:caption: Contents\n\nreproducibility\nlessons\nexperiments\nfigures\napi/index\n"
+             "contributing\ncite\n```\n")
     dst.write_text(text)
 
+def cite_page() -> str:
+    "The 'Cite' page: CITATION.cff as it is, and the same two references as BibTeX."
+    import yaml
+    cff = (ROOT / "CITATION.cff").read_text(); c = yaml.safe_load(cff)
+    who = lambda people: " and ".join(p.get("name") or f"{p['family-names']}, {p['given-names']}" for p in people)
+    paper = next((r for r in c.get("references", []) if r.get("type") == "article"), None)
+    bib = [f"@software{{mmdr,\n  title = {{{c['title']}}},\n  author = {{{who(c['authors'])}}},\n  version = {{{c['version']}}},\n"
+           f"  url = {{{c.get('repository-code', '')}}}\n}}"]
+    if paper:
+        bib.append(f"@article{{liu2024multimodal,\n  title = {{{paper['title']}}},\n  author = {{{who(paper['authors'])}}},\n"
+                   f"  year = {{{paper['year']}}}\n}}")
+    return ("# Cite\n\nIf you use mmdr, cite it, and cite the paper it reproduces:\n\n```bibtex\n" + "\n\n".join(bib) +
+            "\n```\n\nBoth come from the citation file, `CITATION.cff` (GitHub's *Cite this repository* reads it):\n\n"
+            "```yaml\n" + cff.strip() + "\n```\n")
+
+def stage_pages(stage_dir: Path) -> None:
+    "The reproducibility summary, CONTRIBUTING and the Cite page."
+    for src, dst in (("REPRODUCIBILITY.md", "reproducibility.md"), ("CONTRIBUTING.md", "contributing.md")):
+        (stage_dir / dst).write_text(site_links((ROOT / src).read_text()))
+    (stage_dir / "cite.md").write_text(cite_page())
+
+def footer(name: str, nbs_link: str) -> str:
+    "The provenance line under figures/`name` on the site, with the commit git says last changed it."
+    from mmdr.report import git_commit_of, provenance_line
+    return provenance_line(ROOT / "figures", name, nbs_link=nbs_link, commit=git_commit_of(ROOT / "figures" / name))
+
 def stage_figures(stage: Path) -> None:
+    from mmdr.report import NOT_FIGURES
     shutil.copytree(ROOT / "figures", stage / "figures")
     figs = sorted((ROOT / "figures").iterdir())
     lines = ["# Figures and tables", "",
-             "Everything in `figures/`, as written by the last paper-profile `make reproduce` / `make experiments`.", ""]
+             "Everything in `figures/`, as written by the last paper-profile `make reproduce` / `make experiments`. "
+             "Under each figure and on each table's page: which notebook made it, from which commit and training code, "
+             "with how many seeds, under which numerics, and the one command that regenerates it "
+             "([all of them](figures/provenance.md)).", ""]
     for p in figs:
-        if p.suffix == ".png": lines += [f"## {p.stem}", "", f"![{p.stem}](figures/{p.name})", ""]
+        if p.suffix == ".png": lines += [f"## {p.stem}", "", f"![{p.stem}](figures/{p.name})", "", footer(p.name, "nbs"), ""]
     lines += ["## Files", ""] + [f"- [{p.name}](figures/{p.name})" for p in figs if p.is_file()] + [""]
     tables = [p for p in figs if p.suffix == ".md"]
-    for p in tables:   # each table / findings file becomes a page of its own, titled by its file name
-        text = p.read_text()
-        (stage / "figures" / p.name).write_text(text if text.lstrip().startswith("# ") else f"# {p.name}\n\n{text}")
+    for p in tables:   # each table / findings file becomes a page of its own, titled by its file name, with its provenance
+        text = site_links(p.read_text()) if p.name in NOT_FIGURES else p.read_text()
+        title, body = text.lstrip().split("\n", 1) if text.lstrip().startswith("# ") else (f"# {p.name}", text)
+        rows = sum(l.startswith("|") for l in body.splitlines())
+        if "\n#" not in body and len(re.findall(r"\|\s*[-+]?\d+\.\d+ ± ", body)) >= rows > 0:   # a table of intervals: one line per cell (mmdr.css)
+            body = f"::::{{container}} mmdr-numbers\n{body.strip()}\n::::\n"
+        text = f"{title}\n\n{body.strip()}\n"
+        if p.name not in NOT_FIGURES: text = text.rstrip() + "\n\n" + footer(p.name, "../nbs") + "\n"
+        (stage / "figures" / p.name).write_text(text)
     lines += ["```{toctree}", ":hidden:", ""] + [f"figures/{p.stem}" for p in tables] + ["```", ""]
     (stage / "figures.md").write_text("\n".join(lines))
 
@@ -166,6 +232,7 @@ def stage(stage_dir: Path, execute: bool = True) -> dict:
     if stage_dir.exists(): shutil.rmtree(stage_dir)
     (stage_dir / "nbs").mkdir(parents=True)
     stage_readme(stage_dir / "index.md")
+    stage_pages(stage_dir)
     stage_figures(stage_dir)
     lessons = sorted(p for p in NBS.glob("[0-3]*.ipynb"))
     experiments = sorted(p for p in NBS.glob("[4-9]*.ipynb"))
@@ -238,7 +305,7 @@ def main(argv=None) -> int:
         if d.exists(): shutil.rmtree(d)
     env = dict(os.environ, OMP_NUM_THREADS=os.environ.get("OMP_NUM_THREADS", "1"),
                MKL_NUM_THREADS=os.environ.get("MKL_NUM_THREADS", "1"), MPLBACKEND="module://matplotlib_inline.backend_inline",
-               MMDR_SITE_STATIC=str(static), PYDEVD_DISABLE_FILE_VALIDATION="1",
+               MMDR_SITE_STATIC=str(static), PYDEVD_DISABLE_FILE_VALIDATION="1", MMDR_BARS="final",
                JUPYTER_PATH=os.pathsep.join([str(quiet_kernelspec(ROOT / "_proc" / "site_jupyter"))] + [p for p in [os.environ.get("JUPYTER_PATH")] if p]))
     cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-c", str(HERE), "-d", str(doctrees), "-j", str(a.jobs),
            str(stage_dir), str(html)]

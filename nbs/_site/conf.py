@@ -94,4 +94,6 @@ html_theme_options = {
     "show_toc_level": 2,
     "navigation_with_keys": False,
     "home_page_in_toc": True,
+    # the home page is the README: no "Contents" column beside it, so Table I starts on the first screen
+    "secondary_sidebar_items": {"**": ["page-toc.html"], "index": []},
 }
