@@ -395,7 +395,6 @@ def reproduce(profile: str = "paper", device: str = "auto", out_dir: str | Path 
         stats[nb] = {"seconds": secs, **{k: rec[k] for k in ("total", "trained", "cached") if k in rec}}
         print(f"[mmdr] {nb} done in {secs:.1f} s{_runs_phrase(stats[nb])}; outputs in {out_dir}", flush=True)
     from mmdr.experiments import record_run
-    from mmdr.core import paths
     record_run(out_dir, "reproduce", {"profile": profile, "seeds": params["seeds"], "device": device, "cohort": cohort.get("manifest", "synthetic"),
                                       "notebook_seconds": {k: round(v["seconds"], 1) for k, v in stats.items()},
                                       "notebook_runs": {k: {c: v[c] for c in ("total", "trained", "cached") if c in v} for k, v in stats.items()},
