@@ -150,7 +150,7 @@ def test_page_renders_in_chromium(site, browser, page, needles, shot):
     assert browser.screenshot(SHOTS / shot, full_page=True).stat().st_size > 10_000
 
 
-BAR = re.compile(r"^\s*([\w ]+):\s+(\d{1,3})%\|", re.M)
+BAR = re.compile(r"^\s*(\S[^:\n]*?):\s+(\d{1,3})%\|", re.M)      # 'runs:  40%|', '40_table1.ipynb: 100%|'
 
 def test_no_progress_bar_shows_a_warning_or_its_history(site):
     "Every executed notebook on the site: no TqdmWarning, and each bar once (its final state) per output block."

@@ -79,3 +79,15 @@ def test_the_cite_page_cites_mmdr_and_the_paper():
     page = build.cite_page()
     assert "@software{mmdr" in page and "@article{liu2024multimodal" in page and "Liu, Xiaoyi and Qiu, Hongjie" in page
     assert "year = {2024}" in page and "cff-version: 1.2.0" in page
+
+def test_executed_streams_are_joined_as_a_terminal_would():
+    "myst-nb would join a bar's chunks with newlines (its history); the site joins them as written and keeps the final state."
+    from nbformat import NotebookNode
+    chunks = ["\rgrid.ipynb:   0%|   | 0/3 runs", "\rgrid.ipynb:  33%|#  | 1/3 runs", "\rgrid.ipynb: 100%|###| 3/3 runs", "\n"]
+    outs = [NotebookNode(output_type="stream", name="stderr", text=c) for c in chunks[:2]]
+    outs += [NotebookNode(output_type="stream", name="stdout", text="done\n")]
+    outs += [NotebookNode(output_type="stream", name="stderr", text=c) for c in chunks[2:]]
+    merged = conf._streams_as_a_terminal_leaves_them(outs)
+    stderr = [o["text"] for o in merged if o.get("name") == "stderr"]
+    assert len(stderr) == 1 and stderr[0].strip() == "grid.ipynb: 100%|###| 3/3 runs", merged
+    assert [o["text"] for o in merged if o.get("name") == "stdout"] == ["done\n"]

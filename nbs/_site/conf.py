@@ -28,6 +28,29 @@ nb_merge_streams = True
 nb_ipywidgets_js = {}                  # no widget manager from a CDN
 nb_kernel_rgx_aliases = {".*": "python3"}
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence"]
+
+# -- progress bars: a text bar writes each update as its own chunk of stderr, starting with a carriage return; myst-nb
+#    joins a stream's chunks with newlines, so a page would show the bar's whole history. Join them as a terminal does
+#    and keep each line's last carriage-return segment (build.final_state): the page shows the bar's final state.
+import sys as _sys
+_sys.path.insert(0, str(Path(__file__).resolve().parent))
+import myst_nb.core.render as _nb_render
+from build import final_state as _final_state
+
+def _streams_as_a_terminal_leaves_them(outputs):
+    "Each stream's chunks joined in order, as written, then at their final state; other outputs unchanged."
+    from nbformat import NotebookNode
+    out, first = [], {}
+    for o in outputs:
+        if o.get("output_type") != "stream": out.append(o); continue
+        text = "".join(o["text"]) if isinstance(o["text"], list) else o["text"]
+        if o["name"] in first: first[o["name"]]["text"] += text
+        else: first[o["name"]] = NotebookNode({**o, "text": text}); out.append(first[o["name"]])
+    for o in first.values(): o["text"] = _final_state(o["text"])
+    return _coalesce_streams([o for o in out if o.get("output_type") != "stream" or o["text"].strip()])
+
+_coalesce_streams = _nb_render.coalesce_streams
+_nb_render.coalesce_streams = _streams_as_a_terminal_leaves_them
 myst_update_mathjax = False            # MathJax 2 is configured below, not myst's MathJax 3 settings
 myst_heading_anchors = 3
 
