@@ -190,7 +190,9 @@ def provenance(figures_dir,          # the folder holding the file and manifest.
             "training code": _listed(e.get("code_versions", "?")), "seeds": _listed(e.get("seeds", "?")),
             "profile": profile, "patients": _listed(e.get("n_patients", "?")), "numerics": numerics_cell(e),
             "versions": f"mmdr {e.get('mmdr', '?')}, torch {e.get('torch', '?')}, Python {e.get('python', '?')}",
-            "command": f"mmdr reproduce --notebook {nb}" + ("" if profile == "paper" else f" --profile {profile}")}
+            "command": f"mmdr reproduce --notebook {nb}" + ("" if profile == "paper" else f" --profile {profile}"),
+            "scored on": (f"{e['external']['patients']:,} external patients" if isinstance(e.get("external"), dict)
+                          else "each seed's internal test part")}
 
 def provenance_line(figures_dir, name: str, link_prefix: str = "figures", nbs_link: str | None = None,
                     commit: str | None = None) -> str:
@@ -199,7 +201,7 @@ def provenance_line(figures_dir, name: str, link_prefix: str = "figures", nbs_li
     nbs_link = nbs_link if nbs_link is not None else f"{Path(link_prefix).parent.as_posix()}/nbs".lstrip("./") or "nbs"
     where = (f"commit `{p['commit']}`" if p["commit"] else f"commit: `git log -1 -- {link_prefix}/{name}`")
     return (f"> **Provenance** · made by [`{p['notebook']}`]({nbs_link}/{p['notebook']}) · {where} · training code "
-            f"`{p['training code']}` · {p['seeds']} seeds · {p['profile']} profile, {p['patients']} patients · numerics "
+            f"`{p['training code']}` · {p['seeds']} seeds, scored on {p['scored on']} · {p['profile']} profile, {p['patients']} patients · numerics "
             f"{p['numerics']} · {p['versions']} · regenerate: `{p['command']}`")
 
 def figure_files(figures_dir) -> list:
