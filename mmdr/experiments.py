@@ -233,48 +233,54 @@ class Experiment:
         "(model, Prepared) of a finished run: its weights and its seed's data, without retraining."
         if result.cache_key not in self._loaded: self._loaded[result.cache_key] = load_run(result, self.cohort, self.cache_dir)
         return self._loaded[result.cache_key]
-    def oracle(self, modality_sets: list) -> dict | None:
-        "{modalities: the oracle's accuracy with only those} (synthetic cohort only; None for a real cohort)."
-        if not self.synthetic: return None
-        from mmdr.synthetic import SyntheticConfig, oracle_ceilings
-        sets = [tuple(s) for s in dict.fromkeys(tuple(s) for s in modality_sets)]
-        return dict(zip(sets, oracle_ceilings(SyntheticConfig.from_dict(self.cohort.meta["config"]), sets=sets).accuracy))
-    def ceilings(self, models: list) -> pd.DataFrame | None:
-        "The oracle's ceiling for each model (synthetic cohort only; None for a real cohort)."
-        return model_ceilings(models, self.cohort) if self.synthetic else None
-
-    @property
-    def decisive(self) -> Results:
-        "The runs claims are read from: scored on the external cohort where there is one, else on the internal test parts."
-        return self.external_results if self.external_results else self.results
-
-    @property
-    def measurement(self) -> str:
-        "In words: which test patients the decisive scores come from, and what an interval over seeds then covers."
-        if self.external_results:
-            return (f"external cohort: {len(self._external):,} new patients from the same generator (seed "
-                    f"{self._external.meta['config']['seed']}), the same for every seed and model; intervals over seeds cover "
-                    "training variance (split, initial weights, shuffling); test sampling is all but gone")
-        return ("internal test part: each seed's own 15% of the cohort; intervals over seeds cover training, split and "
-                "test-sampling variation, not the quirks of the one cohort every seed shares")
-
     def write(self, df: pd.DataFrame, stem: str, caption: str = "") -> list: return write_table(df, self.out, stem, caption)
-    @property
-    def reader_dir(self) -> Path:
-        "Where this reader's own records go (seconds, the full manifest entry): runs/<profile>/ when writing the tracked figures/."
-        return paths().runs / self.profile.name if self.out.resolve() == paths().figures.resolve() else self.out
-    def write_runs(self, name: str, results: Results | None = None) -> pd.DataFrame:
-        "One row per run: the scores to the output folder; with their seconds only to `reader_dir` when that is elsewhere."
-        frame = (self.results if results is None else results).frame()
-        self.reader_dir.mkdir(parents=True, exist_ok=True); self.out.mkdir(parents=True, exist_ok=True)
-        atomic_write(self.reader_dir / name, frame.to_csv(index=False))
-        if self.reader_dir != self.out:
-            atomic_write(self.out / name, frame.drop(columns=["train_seconds", "cached"]).to_csv(index=False))
-        return frame
     def write_text(self, name: str, text: str) -> Path: return atomic_write(self.out / name, text)
     def figure(self, fig, stem: str) -> list:
         from mmdr.plots import save_figure
         return save_figure(fig, self.out, stem)
+
+# %% ../nbs/30c_experiments.ipynb #5d0f593e
+@patch(as_prop=True)
+def decisive(self: Experiment) -> Results:
+    "The runs claims are read from: scored on the external cohort where there is one, else on the internal test parts."
+    return self.external_results if self.external_results else self.results
+
+@patch(as_prop=True)
+def measurement(self: Experiment) -> str:
+    "In words: which test patients the decisive scores come from, and what an interval over seeds then covers."
+    if self.external_results:
+        return (f"external cohort: {len(self._external):,} new patients from the same generator (seed "
+                f"{self._external.meta['config']['seed']}), the same for every seed and model; intervals over seeds cover "
+                "training variance (split, initial weights, shuffling); test sampling is all but gone")
+    return ("internal test part: each seed's own 15% of the cohort; intervals over seeds cover training, split and "
+            "test-sampling variation, not the quirks of the one cohort every seed shares")
+
+@patch(as_prop=True)
+def reader_dir(self: Experiment) -> Path:
+    "Where this reader's own records go (seconds, the full manifest entry): runs/<profile>/ when writing the tracked figures/."
+    return paths().runs / self.profile.name if self.out.resolve() == paths().figures.resolve() else self.out
+
+@patch
+def write_runs(self: Experiment, name: str, results: Results | None = None) -> pd.DataFrame:
+    "One row per run: the scores to the output folder; with their seconds only to `reader_dir` when that is elsewhere."
+    frame = (self.results if results is None else results).frame()
+    self.reader_dir.mkdir(parents=True, exist_ok=True); self.out.mkdir(parents=True, exist_ok=True)
+    atomic_write(self.reader_dir / name, frame.to_csv(index=False))
+    if self.reader_dir != self.out:
+        atomic_write(self.out / name, frame.drop(columns=["train_seconds", "cached"]).to_csv(index=False))
+    return frame
+
+@patch
+def oracle(self: Experiment, modality_sets: list) -> dict | None:
+    "{modalities: the oracle's accuracy with only those} (synthetic cohort only; None for a real cohort)."
+    if not self.synthetic: return None
+    from mmdr.synthetic import SyntheticConfig, oracle_ceilings
+    sets = [tuple(s) for s in dict.fromkeys(tuple(s) for s in modality_sets)]
+    return dict(zip(sets, oracle_ceilings(SyntheticConfig.from_dict(self.cohort.meta["config"]), sets=sets).accuracy))
+@patch
+def ceilings(self: Experiment, models: list) -> pd.DataFrame | None:
+    "The oracle's ceiling for each model (synthetic cohort only; None for a real cohort)."
+    return model_ceilings(models, self.cohort) if self.synthetic else None
 
 # %% ../nbs/30c_experiments.ipynb #eac27176
 EXPERIMENT_PARAMETERS = ("profile", "out_dir", "device", "manifest", "n_patients", "epochs", "patience", "image_size", "workers",
@@ -386,6 +392,7 @@ def validation_accuracy(run: RunResult) -> float:
 DEFAULT_SCHEME = "staged"   # kept when validation cannot tell the candidates apart (see the prose above)
 CHOICE_SEEDS = 5            # the candidates compete on the first five seeds; later seeds train only the chosen one
 
+# %% ../nbs/30c_experiments.ipynb #4d492aaa
 def choose_on_validation(results: Results, labels: list,
                          default: str | None = None,   # a candidate label kept unless another beats it on validation
                          level: float = 0.95) -> tuple:

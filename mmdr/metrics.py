@@ -386,6 +386,7 @@ def _check_margins(margins, diffs) -> dict:
     if unknown: raise ValueError(f"margins name comparisons the family does not have: {unknown}; it has {list(diffs)}")
     return {k: float(v) for k, v in margins.items()}
 
+# %% ../nbs/21_metrics.ipynb #ef2d4b7d
 def compare_family(diffs: dict,              # comparison name -> (a_values, b_values), one value per seed each
                    level: float = 0.95,      # family-wise confidence level (alpha = 1 - level)
                    interval: str = "bonferroni", # "bonferroni": level 1 - alpha/m; "holm": level 1 - alpha·p/p_holm

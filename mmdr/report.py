@@ -176,6 +176,7 @@ def git_commit_of(path) -> str | None:
 def _listed(v) -> str:
     return ", ".join(_cell(x) for x in v) if isinstance(v, (list, tuple)) else _cell(v)
 
+# %% ../nbs/32_report.ipynb #dc091fe4
 def provenance(figures_dir,          # the folder holding the file and manifest.json
                name: str,            # a file in it, e.g. "table1.md"
                nbs_dir=None,         # where the notebooks are (default: figures_dir/../nbs)
@@ -258,6 +259,7 @@ def verdict_headline(figures_dir) -> str:
             f"{len(g['not resolved'])} not decided** by the intervals over seeds; {len(g['beyond the paper'])} more claims go "
             "beyond the paper.")
 
+# %% ../nbs/32_report.ipynb #17927aab
 def verdict_lines(figures_dir) -> str:
     "The claims' verdicts in four short lines: what reproduced, what did not, what is not decided, what is beyond."
     g = claim_groups(figures_dir)
@@ -484,6 +486,51 @@ def finding_rows(path) -> list:
     cells = lambda l: [c.strip() for c in l.strip().strip("|").split("|")]
     return [(c[0], c[1]) for c in map(cells, lines[2:]) if len(c) >= 2]
 
+# %% ../nbs/32_report.ipynb #faaf3c21
+def _beyond_section(fig: Path, g: dict, link_prefix: str, nbs_link: str) -> str:
+    "The summary's 'Beyond the paper' section: the claims beyond the paper, then each findings table."
+    beyond = [f"- {r['claim']}: **{r['ours']}** ([`{r['file']}`]({link_prefix}/{r['file']}))" for r in g["beyond the paper"]]
+    for p in sorted(fig.glob("*_findings.md")):
+        rows = finding_rows(p)
+        if not rows: continue
+        decided = sum(not a.startswith("not resolved") for _, a in rows)
+        try: nb = provenance(fig, p.name)["notebook"]; where = f" ([`{nb}`]({nbs_link}/{nb}))"
+        except ValueError: where = ""
+        title = FINDING_TITLES.get(p.name, p.stem.replace("_", " "))
+        beyond.append(f"\n**[{title}]({link_prefix}/{p.name})**{where}: {len(rows)} findings, {decided} decided, "
+                      f"{len(rows) - decided} not resolved.\n\n" + "\n".join(f"- {f or '(row)'}: {_short(a)}" for f, a in rows))
+    return ("## Beyond the paper\n\nQuestions the paper does not ask, answered the same way.\n\n" + ("\n".join(beyond) or "None yet."))
+
+def _choices_and_environment(fig: Path, manifest: dict, link_prefix: str, nbs_link: str) -> list:
+    "The summary's sections on the paper's unstated choices and on the environment that made the figures."
+    out = []
+    oc = fig / "open_choices_summary.md"
+    if oc.exists():
+        rows = read_md_table(oc)
+        unstated = [r for r in rows if r.get("paper says", "").startswith(("not given", "not discussed", "not in the paper"))]
+        table = _md_table(["choice", "the paper says", "mmdr chose"], [[r.get("choice"), r.get("paper says"), r.get("mmdr chose")] for r in rows])
+        out.append(f"## What was difficult: the paper's unstated choices\n\nThe paper leaves {len(rows)} choices open or only "
+                   f"named ({len(unstated)} not given at all): sizes, pooling, the LR decay, patience, text length, "
+                   f"image size, the fusion operator, how F1 is averaged. Each is a documented default here, with its reason "
+                   f"in [`33_open_choices`]({nbs_link}/33_open_choices.ipynb); `47_sensitivity` retrains with one changed at "
+                   f"a time. Written from the code's own defaults ([`open_choices_summary.md`]({link_prefix}/open_choices_summary.md)):\n\n{table}")
+    exps = {k: v for k, v in manifest.items() if k != "reproduce" and isinstance(v, dict)}
+    if exps:
+        def hw(e):
+            n = e.get("numerics") if isinstance(e.get("numerics"), dict) else {}
+            return f"{e.get('device_name', e.get('device', '?'))}; {n.get('cpu', '')} {n.get('machine', '')}; {e.get('platform', '?')}".replace(";  ;", ";")
+        rows = [[k, e.get("profile"), _listed(e.get("seeds")), _listed(e.get("n_patients")), f"mmdr {e.get('mmdr')}, torch {e.get('torch')}, Python {e.get('python')}",
+                 numerics_cell(e), hw(e), e.get("train_seconds_total"), e.get("wall_seconds")] for k, e in sorted(exps.items())]
+        out.append("## Environment\n\nThe committed figures were made as below (from `manifest.json`). The seconds are the "
+                   "**provenance of the committed figures**, measured on the machine that made them; yours will differ, "
+                   "and a run served from the cache takes seconds. The numerics setting is what makes the numbers "
+                   f"repeatable across CPUs ([`00_core`]({nbs_link}/00_core.ipynb)).\n\n" +
+                   _md_table(["experiment", "profile", "seeds", "patients", "versions", "numerics", "hardware",
+                              "training s", "wall s"], rows) +
+                   f"\n\nWhich notebook, commit and command made each file: [`provenance.md`]({link_prefix}/provenance.md).")
+    return out
+
+# %% ../nbs/32_report.ipynb #002d2e87
 def reproducibility_summary(figures_dir,                    # the folder with the claims, findings and manifest
                             link_prefix: str = "figures",   # how the page links to figures_dir
                             nbs_link: str = "nbs"           # how the page links to the notebooks
@@ -512,43 +559,11 @@ def reproducibility_summary(figures_dir,                    # the folder with th
                "interval over seeds does not settle it either way, which is a result, not a failure to run.\n\n" +
                "\n\n".join([block("Reproduced", g["reproduced"]), block("Not reproduced", g["not reproduced"]),
                              block("Not decided", g["not resolved"], with_seeds=True)]))
-    beyond = [f"- {r['claim']}: **{r['ours']}** ([`{r['file']}`]({link_prefix}/{r['file']}))" for r in g["beyond the paper"]]
-    for p in sorted(fig.glob("*_findings.md")):
-        rows = finding_rows(p)
-        if not rows: continue
-        decided = sum(not a.startswith("not resolved") for _, a in rows)
-        try: nb = provenance(fig, p.name)["notebook"]; where = f" ([`{nb}`]({nbs_link}/{nb}))"
-        except ValueError: where = ""
-        title = FINDING_TITLES.get(p.name, p.stem.replace("_", " "))
-        beyond.append(f"\n**[{title}]({link_prefix}/{p.name})**{where}: {len(rows)} findings, {decided} decided, "
-                      f"{len(rows) - decided} not resolved.\n\n" + "\n".join(f"- {f or '(row)'}: {_short(a)}" for f, a in rows))
-    out.append("## Beyond the paper\n\nQuestions the paper does not ask, answered the same way.\n\n" + ("\n".join(beyond) or "None yet."))
-    oc = fig / "open_choices_summary.md"
-    if oc.exists():
-        rows = read_md_table(oc)
-        unstated = [r for r in rows if r.get("paper says", "").startswith(("not given", "not discussed", "not in the paper"))]
-        table = _md_table(["choice", "the paper says", "mmdr chose"], [[r.get("choice"), r.get("paper says"), r.get("mmdr chose")] for r in rows])
-        out.append(f"## What was difficult: the paper's unstated choices\n\nThe paper leaves {len(rows)} choices open or only "
-                   f"named ({len(unstated)} not given at all): sizes, pooling, the LR decay, patience, text length, "
-                   f"image size, the fusion operator, how F1 is averaged. Each is a documented default here, with its reason "
-                   f"in [`33_open_choices`]({nbs_link}/33_open_choices.ipynb); `47_sensitivity` retrains with one changed at "
-                   f"a time. Written from the code's own defaults ([`open_choices_summary.md`]({link_prefix}/open_choices_summary.md)):\n\n{table}")
-    exps = {k: v for k, v in manifest.items() if k != "reproduce" and isinstance(v, dict)}
-    if exps:
-        def hw(e):
-            n = e.get("numerics") if isinstance(e.get("numerics"), dict) else {}
-            return f"{e.get('device_name', e.get('device', '?'))}; {n.get('cpu', '')} {n.get('machine', '')}; {e.get('platform', '?')}".replace(";  ;", ";")
-        rows = [[k, e.get("profile"), _listed(e.get("seeds")), _listed(e.get("n_patients")), f"mmdr {e.get('mmdr')}, torch {e.get('torch')}, Python {e.get('python')}",
-                 numerics_cell(e), hw(e), e.get("train_seconds_total"), e.get("wall_seconds")] for k, e in sorted(exps.items())]
-        out.append("## Environment\n\nThe committed figures were made as below (from `manifest.json`). The seconds are the "
-                   "**provenance of the committed figures**, measured on the machine that made them; yours will differ, "
-                   "and a run served from the cache takes seconds. The numerics setting is what makes the numbers "
-                   f"repeatable across CPUs ([`00_core`]({nbs_link}/00_core.ipynb)).\n\n" +
-                   _md_table(["experiment", "profile", "seeds", "patients", "versions", "numerics", "hardware",
-                              "training s", "wall s"], rows) +
-                   f"\n\nWhich notebook, commit and command made each file: [`provenance.md`]({link_prefix}/provenance.md).")
+    out.append(_beyond_section(fig, g, link_prefix, nbs_link))
+    out += _choices_and_environment(fig, manifest, link_prefix, nbs_link)
     return "\n\n".join(out) + "\n"
 
+# %% ../nbs/32_report.ipynb #448cc75d
 def _write_if_changed(path, text: str, check: bool) -> bool:
     "True if `path` already holds `text`; else write it (unless check) and return False."
     path = Path(path)
