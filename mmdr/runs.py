@@ -315,6 +315,10 @@ def external_cohort(cohort: Cohort,                # the experiment's cohort
 
 # %% ../nbs/30a_runs.ipynb #17156a60
 def _external_file(cache: Path, key: str) -> Path: return cache / "external" / f"{key}.npz"
+def _external_key(result: RunResult, external: Cohort) -> str:
+    "The cache key of `result` scored on `external`: the run's key and the cohort's fingerprint."
+    return "external-" + hashlib.sha1(f"{result.cache_key}|{cohort_fingerprint(external)}".encode()).hexdigest()[:20]
+
 
 def _save_external(path: Path, proba: np.ndarray) -> Path:
     "Predictions as a compressed array file (no pickle), written atomically."
@@ -343,7 +347,7 @@ def score_external(result: RunResult,        # a finished deep run (trained with
     cache = _cache_path(cache_dir)
     if cache is None or not result.weights:
         raise ValueError(f"run {result.label!r} (seed {result.seed}) kept no weights: score it externally with a run cache")
-    key = "external-" + hashlib.sha1(f"{result.cache_key}|{cohort_fingerprint(external)}".encode()).hexdigest()[:20]
+    key = _external_key(result, external)
     f = _external_file(cache, key)
     if f.exists(): return _external_result(result, external, _load_external(f), key, cached=True)
     ck = load_checkpoint(cache / result.weights)
@@ -365,7 +369,7 @@ def classical_external(result: RunResult,     # a finished `run_classical` run
     from threadpoolctl import threadpool_limits
     if "classical" not in result.spec: raise ValueError(f"run {result.label!r} is not a classical baseline's run")
     cache = _cache_path(cache_dir)
-    key = "external-" + hashlib.sha1(f"{result.cache_key}|{cohort_fingerprint(external)}".encode()).hexdigest()[:20]
+    key = _external_key(result, external)
     f = None if cache is None else _external_file(cache, key)
     if f is not None and f.exists(): return _external_result(result, external, _load_external(f), key, cached=True)
     data = prepare(cohort, result.seed, tuple(result.spec["split"]))
