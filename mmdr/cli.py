@@ -311,7 +311,7 @@ def forget_cohort(manifest: str | Path,          # the cohort's manifest CSV
     "Remove every cached file made from the cohort of `manifest`: its runs (predictions, weights), tensors and images."
     from mmdr.data import cohort_fingerprint
     from mmdr.experiments import load_cohort
-    import mmdr.sources as sources
+    import mmdr.images as sources
     cache = Path(cache_dir) if cache_dir else paths().cache
     class Seen(sources.ImageCache):            # the image cache, noting which entries this cohort reads
         keys = set()
