@@ -24,7 +24,8 @@ __all__ = ['code_defaults', 'open_choices_table']
 # %% ../nbs/33_open_choices.ipynb #77fdc461
 def code_defaults(f) -> dict:
     "The keyword defaults of a class's `__init__` (or of a function), read from its signature."
-    return {k: p.default for k, p in inspect.signature(f).parameters.items() if p.default is not inspect.Parameter.empty}
+    params = inspect.signature(f).parameters.items()
+    return {k: p.default for k, p in params if p.default is not inspect.Parameter.empty}
 
 # %% ../nbs/33_open_choices.ipynb #58b9cbd7
 @dataclass(frozen=True)
@@ -42,10 +43,12 @@ def measured(root: str | Path | None = None  # the checkout holding tests/benchm
     res = Path(root or paths().root) / "tests" / "benchmarks" / "results"
     if not res.is_dir(): raise FileNotFoundError(f"{res} not found: the measurements are read from a checkout of mmdr")
     r1 = pd.read_json(res / "encoder_choices.jsonl", lines=True).set_index("candidate")
-    r2 = pd.read_json(res / "encoders_external.jsonl", lines=True).groupby("candidate")[["val_acc", "external_acc"]].mean()
+    r2 = pd.read_json(res / "encoders_external.jsonl",
+                      lines=True).groupby("candidate")[["val_acc", "external_acc"]].mean()
     seeds = lambda c, n=2: tuple(float(r1.loc[c, f"val_acc_seed{s}"]) for s in range(n))
     cnn0, cnn1 = "round-1 default: stem 2, stride-2 stages 16-32-64, average pool", "same, average + max pool"
-    lstm, vit = "round-1 default: one-way LSTM 64, embedding 32, max pool", "round-1 default: 16x16 patches, width 64, 2 blocks, class token"
+    lstm, vit = "round-1 default: one-way LSTM 64, embedding 32, max pool", ("round-1 default: 16x16 patches, width "
+                                                                             "64, 2 blocks, class token")
     val = "validation accuracy, split seeds 0 / 1 (tests/benchmarks/results/encoder_choices.jsonl)"
     ext = ("mean of split seeds 0-2; external: 10,000 new patients (tests/benchmarks/results/encoders_external.jsonl)")
     two = "validation {:.3f} against {:.3f}, external {:.3f} against {:.3f}"
@@ -53,8 +56,10 @@ def measured(root: str | Path | None = None  # the checkout holding tests/benchm
     m = {"cnn_avgmax_val": Measured(seeds(cnn1), "{:.3f} / {:.3f}", "CNN, average + max pooling: " + val),
          "cnn_avg_val": Measured(seeds(cnn0), "{:.3f} / {:.3f}", "CNN, average pooling: " + val),
          "cnn_avgmax_params": Measured(((r1.loc[cnn1, "parameters"] - r1.loc[cnn0, "parameters"]) / 1000,), "{:.0f}k",
-                                       "parameters added by the max half (tests/benchmarks/results/encoder_choices.jsonl)"),
-         "vit_mean_val": Measured(seeds("same, mean of the patch tokens", 1), "{:.3f}", "ViT, mean of the patch tokens, seed 0: " + val),
+                                       "parameters added by the max half "
+                                       "(tests/benchmarks/results/encoder_choices.jsonl)"),
+         "vit_mean_val": Measured(seeds("same, mean of the patch tokens", 1), "{:.3f}",
+                                  "ViT, mean of the patch tokens, seed 0: " + val),
          "vit_cls_val": Measured(seeds(vit, 1), "{:.3f}", "ViT, class token, seed 0: " + val),
          "bigru_val": Measured(seeds("bidirectional GRU 128, embedding 64, mean + max pool"), "{:.3f} / {:.3f}",
                                "RNN, bidirectional GRU 128, mean + max: " + val),
@@ -65,6 +70,16 @@ def measured(root: str | Path | None = None  # the checkout holding tests/benchm
     recorded = json.loads((res / "open_choices_measured.json").read_text())
     return {**m, **{k: Measured(tuple(r["value"]), r["fmt"], r["where"]) for k, r in recorded.items()}}
 
+# %% ../nbs/33_open_choices.ipynb #f089cddb
+def __getattr__(name: str):
+    "Deprecated names of this module: `MEASURED` is `measured()`."
+    if name == "MEASURED":
+        import warnings
+        warnings.warn("mmdr.open_choices.MEASURED is deprecated: call mmdr.open_choices.measured()", DeprecationWarning,
+                      stacklevel=2)
+        return measured()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 # %% ../nbs/33_open_choices.ipynb #37c68332
 def scheme_choice(figures: str | Path | None = None) -> str:   # default: the checkout's figures/
     "How the committed Table I run chose the fused model's training scheme, with each candidate's validation accuracy."
@@ -72,26 +87,34 @@ def scheme_choice(figures: str | Path | None = None) -> str:   # default: the ch
     entry = json.loads(path.read_text()).get("table1", {}) if path.exists() else {}
     c = entry.get("choices", {}).get("Ours")
     if not c: return "not recorded yet (the committed Table I predates the choice; `make reproduce` records it)"
-    cands = "; ".join(f"{k[len('Ours ('):-1] if k.startswith('Ours (') else k} {v:.3f}" for k, v in c["candidates"].items())
+    short = lambda k: k[len('Ours ('):-1] if k.startswith('Ours (') else k
+    cands = "; ".join(f"{short(k)} {v:.3f}" for k, v in c["candidates"].items())
     return f"{c['chosen']} (mean validation accuracy over {entry['seeds']} seeds, {entry['profile']} profile: {cands})"
 
 # %% ../nbs/33_open_choices.ipynb #69c9bd06
 def choice_facts() -> dict:
-    "Every name a row of the open-choices table may print: the code's defaults, values derived from them, the measurements."
+    """Every name a row of the open-choices table may print: the code's defaults, values derived from them, the
+    measurements."""
     cnn, vit, rnn, fcn = (code_defaults(c) for c in (CNNEncoder, ViTEncoder, RNNEncoder, FCNEncoder))
     paper, split = get_profile("paper"), code_defaults(split_cohort)["fractions"]
     side = paper.image_size
-    vit_patches = (f"{vit['patch_size']}x{vit['patch_size']} patches ({(side // vit['patch_size']) ** 2} on a {side}x{side} scan); "
-                   "grid=3 gives the paper's 9" if vit["grid"] is None else f"a {vit['grid']}x{vit['grid']} grid of patches ({vit['grid'] ** 2})")
+    vit_patches = (f"{vit['patch_size']}x{vit['patch_size']} patches ({(side // vit['patch_size']) ** 2} on a "
+                   f"{side}x{side} scan); "
+                   "grid=3 gives the paper's 9" if vit["grid"] is None else f"a {vit['grid']}x{vit['grid']} grid of "
+                                                                            f"patches ({vit['grid'] ** 2})")
     model = paper_model()
     return dict(cnn=cnn, vit=vit, rnn=rnn, fcn=fcn, model=model, train=TrainConfig(), syn=SyntheticConfig(),
                 aug=code_defaults(ImageAugment), paper=paper, split=split, side=side, vit_patches=vit_patches,
-                cnn_stages=len(cnn["channels"]), cnn_channels=tuple(cnn["channels"]), fcn_hidden=tuple(fcn["hidden_dims"]),
-                vit_tokens=(side // vit["patch_size"]) ** 2, grid3_patch=math.ceil(side / 3), vit_mlp=vit["mlp_dim"] or 2 * vit["hidden_dim"],
-                n_models=len(table1_models() + ablation_models()[1:]), valid_patients=round(paper.n_patients * split[1]),
+                cnn_stages=len(cnn["channels"]), cnn_channels=tuple(cnn["channels"]),
+                fcn_hidden=tuple(fcn["hidden_dims"]),
+                vit_tokens=(side // vit["patch_size"]) ** 2, grid3_patch=math.ceil(side / 3),
+                vit_mlp=vit["mlp_dim"] or 2 * vit["hidden_dim"],
+                n_models=len(table1_models() + ablation_models()[1:]),
+                valid_patients=round(paper.n_patients * split[1]),
                 short_epochs=paper.epochs // 2, min_count=code_defaults(Preprocessor)["text_min_count"],
                 average=code_defaults(classification_metrics)["average"], ours=PAPER_TABLE1.loc["Ours"],
-                branches=" + ".join(b.name.upper() for b in model.branches), transformer=TABLE1_ROWS["Transformer"].upper(),
+                branches=" + ".join(b.name.upper() for b in model.branches),
+                transformer=TABLE1_ROWS["Transformer"].upper(),
                 transformer_reads=BranchConfig(TABLE1_ROWS["Transformer"]).modality, m=measured(),
                 schemes=", ".join(FUSED_SCHEMES), scheme_choice=scheme_choice())
 
@@ -275,8 +298,8 @@ DATA_CHOICES = [
     OpenChoice("fusion", "how the fused model is trained",
                "'optimized by cross-entropy loss function, trained with early stop and learning rate adjustment' (IV): "
                "one model, one loss; how its branches learn is not discussed",
-               "chosen on validation in every Table I run among: {schemes} (`Experiment.choose`); the committed run chose "
-               "{scheme_choice}",
+               "chosen on validation in every Table I run among: {schemes} (`Experiment.choose`); "
+               "the committed run chose {scheme_choice}",
                "Trained jointly from scratch with one loss, a fused model learns some modalities and neglects others "
                "(modality competition), which shows as a fused model behind the product of its own single-branch "
                "models; a loss per branch, or encoders taken from the single-branch runs, are the literature's "
@@ -299,12 +322,16 @@ OPEN_CHOICES = IMAGE_ENCODER_CHOICES + SEQUENCE_ENCODER_CHOICES + TRAINING_CHOIC
 # %% ../nbs/33_open_choices.ipynb #35cc0548
 def open_choices_table(varied: dict | None = None  # {choice: [values]} a sensitivity run varied; None: no such column
                       ) -> pd.DataFrame:
-    "Every choice the paper leaves open: what it says, what mmdr chose (read from the code), why, and what a sensitivity run varied."
+    """Every choice the paper leaves open: what it says, what mmdr chose (read from the code), why, and what a
+    sensitivity run varied."""
     facts = choice_facts()
-    table = pd.DataFrame([c.row(facts) for c in OPEN_CHOICES], columns=["group", "choice", "paper says", "mmdr chose", "why"])
+    table = pd.DataFrame([c.row(facts) for c in OPEN_CHOICES],
+                         columns=["group", "choice", "paper says", "mmdr chose", "why"])
     table = table.set_index("choice")
     if varied is None: return table
     unknown = sorted(set(varied) - set(table.index))
-    if unknown: raise ValueError(f"varied names choices {unknown} that have no row in the table; name a row of {list(table.index)}")
+    if unknown:
+        raise ValueError(f"varied names choices {unknown} that have no row in the table; name a row of "
+                         f"{list(table.index)}")
     table["varied in 47_sensitivity"] = [", ".join(varied.get(c, [])) or "no" for c in table.index]
     return table
