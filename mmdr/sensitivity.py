@@ -225,6 +225,7 @@ def run_variants(experiment: Experiment,  # its cohort, seeds, recipe (`experime
         if r.cache_key not in seen: seen.add(r.cache_key); ex.results.append(r.replace(label=f"{v.name} · {s.label}"))
     return out
 
+# %% ../nbs/34_sensitivity.ipynb #4ec6dc31
 def sensitivity_runs(runs: dict) -> pd.DataFrame:
     """One row per (variant, model, seed): scores, cost, and whether the run is the default's own (shared, not
     retrained)."""
@@ -290,6 +291,7 @@ def sensitivity_table(runs: dict, fam: pd.DataFrame, metric: str = "accuracy", l
                                                       or ("-" if name == DEFAULT_VARIANT.name else "none"))})
     return pd.DataFrame(rows).set_index("variant")
 
+# %% ../nbs/34_sensitivity.ipynb #51949b59
 def sensitivity_findings(table: pd.DataFrame, fam: pd.DataFrame) -> pd.DataFrame:
     "Which conclusions hold under which variants, counted from the table (one Holm-corrected family)."
     names = pd.Series(table.index, index=table.index)
