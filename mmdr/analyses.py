@@ -28,11 +28,14 @@ def majority_runs(cohort: Cohort, seeds: list, split: tuple = DEFAULT_SPLIT, lab
     for s in seeds:
         idx = split_indices(y, split, seed=s)
         freq = np.bincount(y[idx["train"]], minlength=k) / len(idx["train"])
-        freq = freq + 1e-9 * (np.arange(k) == freq.argmax())                    # ties go to the first most frequent class
+        # ties go to the first most frequent class
+        freq = freq + 1e-9 * (np.arange(k) == freq.argmax())
         proba = np.tile(freq / freq.sum(), (len(idx["test"]), 1))
         out.append(RunResult.from_predictions(y[idx["test"]], proba, cohort.class_names, digits=9, label=label,
-                                              cache_key=f"majority-{s}", seed=s, spec={"majority": True, "split": list(split)},
-                                              patient_id=[cohort.patient_id[i] for i in idx["test"]], history={}, best_epoch=0,
+                                              cache_key=f"majority-{s}", seed=s,
+                                              spec={"majority": True, "split": list(split)},
+                                              patient_id=[cohort.patient_id[i] for i in idx["test"]], history={},
+                                              best_epoch=0,
                                               n_params=0, train_seconds=0.0, fit_seconds=0.0, device="cpu", threads=1,
                                               versions={"mmdr": mmdr.__version__, "code": "none (no model)"}))
     return out
@@ -44,7 +47,9 @@ def shapley_values(worth: dict,    # frozenset of players -> value, for every su
     "Exact Shapley value of each player of a cooperative game given by the worth of every coalition."
     n = len(players)
     missing = [set(s) for k in range(n + 1) for s in itertools.combinations(players, k) if frozenset(s) not in worth]
-    if missing: raise ValueError(f"the worth of {len(missing)} coalition(s) is missing, e.g. {missing[0] or '{}'}; every subset is needed")
+    if missing:
+        raise ValueError(f"the worth of {len(missing)} coalition(s) is missing, e.g. {missing[0] or '{}'}; every "
+                         f"subset is needed")
     phi = {}
     for i in players:
         rest = [p for p in players if p != i]
@@ -70,7 +75,7 @@ def best_pairs(results: Results, labels: list, metric: str = "accuracy", higher_
 def best_of(results: Results, labels: list, metric: str = "accuracy", level: float = 0.95,
             higher_is_better: bool = True,
             family: pd.DataFrame | None = None) -> dict:   # the notebook's declared family (best vs every other inside)
-    "The model with the best mean, named only if it beats every other one in a Holm-corrected family; else 'not resolved'."
+    "The model with the best mean, named only if it beats every other one (Holm-corrected); else 'not resolved'."
     per_seed = results.per_seed(metric)
     vals = {l: per_seed.loc[l] for l in labels}
     fam = declared_family(results, best_pairs(results, labels, metric, higher_is_better), metric, level, family)
@@ -80,9 +85,9 @@ def best_of(results: Results, labels: list, metric: str = "accuracy", level: flo
 
 # %% ../nbs/30d_analyses.ipynb #1c09209a
 def hidden_accuracy(experiment: Experiment, results: Results, label: str,
-                    hide,                          # modalities to hide for every test patient, or f(test cohort, seed) -> {m: (N,) bool}
+                    hide,                # modalities to hide for every test patient, or f(test, seed) -> {m: mask}
                    ) -> pd.Series:
-    "Per seed: test accuracy of `label`'s trained model (loaded, not retrained) when modalities are hidden at test time."
+    "Per seed: test accuracy of `label`'s trained model (loaded, not retrained) with modalities hidden at test time."
     acc, nothing = {}, 0
     for r in results.runs(label):
         model, data = experiment.load(r)
@@ -112,17 +117,18 @@ def coalition_models(branches: list) -> list:
     return [("+".join(s), ModelConfig(branches=[BranchConfig(b) for b in s])) for s in subsets]
 
 def coalition_worth(results: Results, branches: list, empty: pd.Series) -> pd.DataFrame:
-    "coalition x seed accuracy of the runs of `coalition_models(branches)`, with the empty coalition (e.g. majority runs) as '(none)'."
+    "coalition x seed accuracy of `coalition_models(branches)`'s runs; the empty one (e.g. majority runs) as '(none)'."
     per_seed = results.per_seed("accuracy")
     worth = per_seed.loc[[l for l in per_seed.index if set(l.split("+")) <= set(branches)]]
     worth.loc["(none)"] = empty.reindex(worth.columns).values
     return worth
 
 def oracle_worth(cohort: Cohort, models: list) -> pd.Series:
-    "The oracle's ceiling for each (label, ModelConfig), and the prior-only accuracy as '(none)' (synthetic cohort only)."
+    "The oracle's ceiling for each (label, ModelConfig), the prior-only accuracy as '(none)' (synthetic cohort only)."
     from mmdr.synthetic import SyntheticConfig, oracle_ceilings
     out = model_ceilings(models, cohort).ceiling
-    out.loc["(none)"] = float(oracle_ceilings(SyntheticConfig.from_dict(cohort.meta["config"]), sets=[()]).accuracy.iloc[0])
+    prior_only = oracle_ceilings(SyntheticConfig.from_dict(cohort.meta["config"]), sets=[()])
+    out.loc["(none)"] = float(prior_only.accuracy.iloc[0])
     return out
 
 def shapley_table(worth: pd.DataFrame,       # coalition ("a+b", "(none)") x seed values, from `coalition_worth`
@@ -131,8 +137,8 @@ def shapley_table(worth: pd.DataFrame,       # coalition ("a+b", "(none)") x see
     key = lambda l: frozenset() if l == "(none)" else frozenset(l.split("+"))
     phi = pd.DataFrame({s: shapley_values({key(l): v for l, v in worth[s].items()}, branches) for s in worth.columns})
     iv = {b: seed_interval(phi.loc[b].values, level) for b in branches}
-    out = pd.DataFrame({k: [iv[b][c] for b in branches] for k, c in (("Shapley value", "mean"), ("sd", "sd"), ("ci_low", "ci_low"),
-                                                                       ("ci_high", "ci_high"))}, index=pd.Index(branches, name="branch"))
+    columns = (("Shapley value", "mean"), ("sd", "sd"), ("ci_low", "ci_low"), ("ci_high", "ci_high"))
+    out = pd.DataFrame({k: [iv[b][c] for b in branches] for k, c in columns}, index=pd.Index(branches, name="branch"))
     return out.join(phi.add_prefix("seed "))
 
 # %% ../nbs/30d_analyses.ipynb #3fe52750
@@ -143,23 +149,26 @@ def cost_table(results: Results, order: list | None = None) -> pd.DataFrame:
         runs = results.runs(label)
         def ms(xs, digits=2):
             v = seed_interval(xs); return fmt_mean_sd(v["mean"], v["sd"], digits)
-        rows.append({"model": label, "parameters": f"{runs[0].n_params:,}", "train seconds": ms([r.train_seconds for r in runs]),
+        rows.append({"model": label, "parameters": f"{runs[0].n_params:,}",
+                     "train seconds": ms([r.train_seconds for r in runs]),
                      "seconds per epoch": ms([float(np.mean(r.history["train_seconds"])) for r in runs if r.history]),
                      "epochs run": ms([len(r.history["epoch"]) for r in runs if r.history], 1),
-                     "best epoch": ms([r.best_epoch for r in runs], 1), "device": ", ".join(sorted({r.device for r in runs}))})
+                     "best epoch": ms([r.best_epoch for r in runs], 1),
+                     "device": ", ".join(sorted({r.device for r in runs}))})
     return pd.DataFrame(rows).set_index("model")
 
-# %% ../nbs/30d_analyses.ipynb #a5b75044
+# %% ../nbs/30d_analyses.ipynb #f328f44e
 @torch.no_grad()
-def branch_features(model: torch.nn.Module,  # a trained model with branches (intermediate or late fusion, or a single-branch row)
+def branch_features(model: torch.nn.Module,  # a trained model with branches (intermediate, late or single-branch)
                     cohort: Cohort,          # a preprocessed part of a seed's data, e.g. `Prepared.train`
                     branch: str,             # the branch's name: "cnn", "rnn", "vit", "fcn", ...
                     batch_size: int = 256) -> tuple:   # -> ((n, d) features, (n,) classes, (n,) positions in `cohort`)
     "A branch encoder's features for the patients of `cohort` who have its modality (eval mode, no gradient)."
     from mmdr.data import make_loader, to_device
     branches = getattr(model, "branches", None)
-    if branches is None: raise ValueError(f"a {type(model).__name__} has no branch encoders (early fusion reads every modality "
-                                          "with one shared encoder); probe an intermediate, late or single-branch model")
+    if branches is None:
+        raise ValueError(f"a {type(model).__name__} has no branch encoders (early fusion reads every modality "
+                         "with one shared encoder); probe an intermediate, late or single-branch model")
     if branch not in branches: raise ValueError(f"no branch {branch!r}: the model's branches are {list(branches)}")
     enc, device, was_training = branches[branch], next(model.parameters()).device, model.training
     feats, pos = [torch.zeros(0, enc.out_dim)], [torch.zeros(0, dtype=torch.long)]
@@ -174,27 +183,31 @@ def branch_features(model: torch.nn.Module,  # a trained model with branches (in
     pos = torch.cat(pos)
     return torch.cat(feats).numpy(), cohort.y[pos].numpy(), pos.numpy()
 
-# %% ../nbs/30d_analyses.ipynb #5c93ae99
+# %% ../nbs/30d_analyses.ipynb #f9016060
 def linear_probe(model: torch.nn.Module,  # a trained model with branches (from `Experiment.load`)
                  data,                    # that run's seed's `Prepared` data (from `Experiment.load`)
                  branch: str,             # the branch whose encoder is probed
                  C: float = 1.0,          # inverse regularisation strength of the logistic regression
                  max_iter: int = 5000) -> dict:
-    "Test accuracy of a logistic regression fitted on a branch's training-part features (standardised there), on the test patients who have its modality."
+    "Test accuracy, on the test patients with its modality, of a logistic regression on a branch's training features."
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
     from threadpoolctl import threadpool_limits
     from mmdr.core import torch_threads
-    with torch_threads(1), threadpool_limits(1):        # one thread for torch and BLAS, whatever the calling process uses
+    # one thread for torch and BLAS, whatever the calling process uses
+    with torch_threads(1), threadpool_limits(1):
         x_train, y_train, _ = branch_features(model, data.train, branch)
         x_test, y_test, pos = branch_features(model, data.test, branch)
     mod = model.branches[branch].modality
-    if len(x_test) == 0: raise ValueError(f"no test patient has the {mod!r} modality that branch {branch!r} reads: nothing to probe")
+    if len(x_test) == 0:
+        raise ValueError(f"no test patient has the {mod!r} modality that branch {branch!r} reads: nothing to probe")
     if len(np.unique(y_train)) < 2:
-        raise ValueError(f"the training patients with the {mod!r} modality are of {len(np.unique(y_train))} class(es); a probe needs two or more")
+        raise ValueError(f"the training patients with the {mod!r} modality are of {len(np.unique(y_train))} "
+                         f"class(es); a probe needs two or more")
     with threadpool_limits(1):
-        probe = make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=max_iter)).fit(x_train, y_train)   # the training part only
+        # the training part only
+        probe = make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=max_iter)).fit(x_train, y_train)
         accuracy = float((probe.predict(x_test) == y_test).mean())
     return {"accuracy": accuracy, "n_test": len(y_test), "n_train": len(y_train),
             "patient_id": [data.test.patient_id[i] for i in pos], "probe": probe}
@@ -203,7 +216,7 @@ def linear_probe(model: torch.nn.Module,  # a trained model with branches (from 
 def probe_runs(experiment: Experiment, results: Results,
                probes: list             # [(model label, branch)], e.g. [("Ours", "cnn"), ("CNN", "cnn")]
               ) -> pd.DataFrame:
-    "One row per (label, branch, seed): a linear probe's test accuracy on that finished run's encoder (weights loaded, not retrained)."
+    "One row per (label, branch, seed): a linear probe's test accuracy on that run's encoder (loaded, not retrained)."
     have, rows = results.labels(), []
     missing = [l for l, _ in probes if l not in have]
     if missing: raise ValueError(f"no runs labelled {sorted(set(missing))} to probe; the labels are {have}")
@@ -211,17 +224,20 @@ def probe_runs(experiment: Experiment, results: Results,
         for r in results.runs(label):
             model, data = experiment.load(r)
             p = linear_probe(model, data, branch)
-            rows.append({"label": label, "branch": branch, "seed": r.seed, "accuracy": p["accuracy"], "n_test": p["n_test"], "n_train": p["n_train"]})
+            rows.append({"label": label, "branch": branch, "seed": r.seed, "accuracy": p["accuracy"],
+                         "n_test": p["n_test"], "n_train": p["n_train"]})
     return pd.DataFrame(rows)
 
 def present_ceiling(cohort: Cohort, modalities) -> float:
-    "The oracle's accuracy with `modalities` for patients who have them: the modalities never missing (synthetic cohort, missing at random)."
+    "The oracle's accuracy with `modalities` for the patients who have them (synthetic cohort, missing at random)."
     from mmdr.synthetic import SyntheticConfig, oracle_ceilings
-    if cohort.meta.get("source") != "mmdr.synthetic": raise ValueError("oracle ceilings exist only for the synthetic cohort (its generator knows the truth)")
+    if cohort.meta.get("source") != "mmdr.synthetic":
+        raise ValueError("oracle ceilings exist only for the synthetic cohort (its generator knows the truth)")
     mods = (modalities,) if isinstance(modalities, str) else tuple(modalities)
     cfg = SyntheticConfig.from_dict(cohort.meta["config"])
     unknown = [m for m in mods if m not in cfg.modalities]
-    if unknown: raise ValueError(f"the cohort's generator makes no {unknown}; its modalities are {list(cfg.modalities)}")
+    if unknown:
+        raise ValueError(f"the cohort's generator makes no {unknown}; its modalities are {list(cfg.modalities)}")
     cfg = cfg.replace(**{f"missing_{m}": 0.0 for m in mods})
     return float(oracle_ceilings(cfg, sets=[mods]).accuracy.iloc[0])
 
@@ -229,21 +245,24 @@ def probe_summary(probes: pd.DataFrame,       # from `probe_runs`
                   order: list,                # the model labels, one column each (e.g. joint, auxiliary, single-branch)
                   ceilings: dict | None = None,   # branch -> the oracle's ceiling for its patients (`present_ceiling`)
                   level: float = 0.95) -> pd.DataFrame:
-    "One row per branch: each model's probe accuracy, mean ± sd over seeds [t-interval], the patients probed, and the ceiling."
+    "One row per branch: each model's probe accuracy (mean ± sd [t-interval]), the patients probed, the ceiling."
     def cell(values):
-        v = seed_interval(values, level, bounds="accuracy"); return fmt_interval(v["mean"], v["sd"], v["ci_low"], v["ci_high"])
+        v = seed_interval(values, level, bounds="accuracy")
+        return fmt_interval(v["mean"], v["sd"], v["ci_low"], v["ci_high"])
     branches = list(dict.fromkeys(probes.branch))
-    out = pd.DataFrame({label: {b: cell(probes[(probes.label == label) & (probes.branch == b)].accuracy.values) for b in branches}
+    of = lambda label, b: probes[(probes.label == label) & (probes.branch == b)].accuracy.values
+    out = pd.DataFrame({label: {b: cell(of(label, b)) for b in branches}
                         for label in order})
     out["test patients probed (per seed)"] = [f"{probes[probes.branch == b].n_test.mean():.0f}" for b in branches]
-    if ceilings is not None: out["oracle ceiling, patients with the modality"] = [f"{ceilings[b]:.3f}" for b in branches]
+    if ceilings is not None:
+        out["oracle ceiling, patients with the modality"] = [f"{ceilings[b]:.3f}" for b in branches]
     out.index.name = "branch"
     return out
 
 # %% ../nbs/30d_analyses.ipynb #d9b6f507
 def probe_family(results: Results, pairs: list,   # run comparisons [(a, b)], as `compare_runs`
                  probes: pd.DataFrame,            # from `probe_runs`
-                 probe_pairs: list,               # probe comparisons [(branch, a, b)]: the branch's probe in model a minus in model b
+                 probe_pairs: list,               # [(branch, a, b)]: the branch's probe in model a minus in model b
                  metric: str = "accuracy", level: float = 0.95) -> pd.DataFrame:
     "One Holm family over run comparisons and probe comparisons, paired by seed."
     from mmdr.metrics import compare_family, SCORE_BOUNDS
@@ -251,11 +270,15 @@ def probe_family(results: Results, pairs: list,   # run comparisons [(a, b)], as
     per_seed, diffs = results.per_seed(metric), {}
     for a, b in pairs: diffs[f"{a} − {b}"] = (per_seed.loc[a], per_seed.loc[b])
     for branch, a, b in probe_pairs:
-        side = {l: probes[(probes.label == l) & (probes.branch == branch)].set_index("seed").accuracy.sort_index() for l in (a, b)}
+        side = {l: probes[(probes.label == l) & (probes.branch == branch)].set_index("seed").accuracy.sort_index()
+                for l in (a, b)}
         empty = [l for l, v in side.items() if v.empty]
-        if empty: raise ValueError(f"no probe of branch {branch!r} in {empty}; probe_runs probed {sorted(set(zip(probes.label, probes.branch)))}")
+        if empty:
+            raise ValueError(f"no probe of branch {branch!r} in {empty}; probe_runs probed "
+                             f"{sorted(set(zip(probes.label, probes.branch)))}")
         if list(side[a].index) != list(side[b].index):
-            raise ValueError(f"the probes of {branch!r} in {a!r} ran on seeds {list(side[a].index)}, in {b!r} on {list(side[b].index)}: a paired comparison needs the same seeds")
+            raise ValueError(f"the probes of {branch!r} in {a!r} ran on seeds {list(side[a].index)}, in {b!r} on "
+                             f"{list(side[b].index)}: a paired comparison needs the same seeds")
         diffs[f"probe {branch}: {a} − {b}"] = (side[a], side[b])
     fam = compare_family(diffs, level, interval="holm", bounds=SCORE_BOUNDS.get(metric))
     fam.attrs["metric"] = metric

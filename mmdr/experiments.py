@@ -14,9 +14,10 @@ import mmdr
 from .core import paths, atomic_write, get_device, numerics_state
 from .data import Cohort, cohort_fingerprint
 from .train import TrainConfig
-from .metrics import (fmt_interval, seed_interval, paired_seed_comparison, compare_family, family_row, ranking_claim, seeds_text,
-                          extreme_claim, SCORE_BOUNDS)
-from .runs import get_profile, RunResult, Results, make_specs, load_run, external_cohort, score_external, classical_external
+from .metrics import (fmt_interval, seed_interval, paired_seed_comparison, compare_family, family_row, ranking_claim,
+                          seeds_text, extreme_claim, SCORE_BOUNDS)
+from .runs import (get_profile, RunResult, Results, make_specs, load_run, external_cohort, score_external,
+                       classical_external)
 from .pool import run_grid, classical_grid, engines_used
 
 # %% auto #0
@@ -66,17 +67,21 @@ def wide_table(summary: pd.DataFrame, reference: pd.DataFrame | None = None, dig
     w.columns = [names.get(c, c) for c in cols]
     if reference is not None:
         for c in cols:
-            if c in reference: w[f"paper {c}"] = [f"{reference.loc[i, c]:.2f}" if i in reference.index else "" for i in w.index]
+            if c in reference:
+                w[f"paper {c}"] = [f"{reference.loc[i, c]:.2f}" if i in reference.index else "" for i in w.index]
     w.index.name = "model"
     return w
 
-# %% ../nbs/30c_experiments.ipynb #daf5974f
+# %% ../nbs/30c_experiments.ipynb #40cee83e
 def check_pairing(results: Results, a: str, b: str):
     "Both models must have been tested on the same seeds and, per seed, the same patients."
     ra, rb = {r.seed: r for r in results.runs(a)}, {r.seed: r for r in results.runs(b)}
-    if set(ra) != set(rb): raise ValueError(f"{a!r} ran on seeds {sorted(ra)} but {b!r} on {sorted(rb)}: a paired comparison needs the same seeds")
+    if set(ra) != set(rb):
+        raise ValueError(f"{a!r} ran on seeds {sorted(ra)} but {b!r} on {sorted(rb)}: a paired comparison needs the "
+                         f"same seeds")
     for s in ra:
-        if ra[s].patient_id != rb[s].patient_id: raise ValueError(f"{a!r} and {b!r} were tested on different patients for seed {s}")
+        if ra[s].patient_id != rb[s].patient_id:
+            raise ValueError(f"{a!r} and {b!r} were tested on different patients for seed {s}")
 
 def _check_family_metric(family: pd.DataFrame, metric: str):
     if family.attrs.get("metric", metric) != metric:
@@ -84,13 +89,14 @@ def _check_family_metric(family: pd.DataFrame, metric: str):
                          f"declare a family with compare_runs(..., metric={metric!r})")
 
 def compare_runs(results: Results, pairs: list, metric: str = "accuracy", level: float = 0.95,
-                 margins: dict | None = None   # {(a, b): m}: also test "a − b < m" in the same family (`compare_family`)
+                 margins: dict | None = None   # {(a, b): m}: also test "a − b < m" in the same family
                 ) -> pd.DataFrame:
-    "One family of paired comparisons [(a, b), ...]: per-seed differences, Holm-adjusted verdicts and intervals that agree with them."
+    "One family of paired comparisons [(a, b), ...]: per-seed differences, Holm verdicts and intervals that agree."
     for a, b in pairs: check_pairing(results, a, b)
     per_seed = results.per_seed(metric)
     fam = compare_family({f"{a} − {b}": (per_seed.loc[a], per_seed.loc[b]) for a, b in pairs}, level, interval="holm",
-                         bounds=SCORE_BOUNDS.get(metric), margins={f"{a} − {b}": m for (a, b), m in (margins or {}).items()})
+                         bounds=SCORE_BOUNDS.get(metric),
+                         margins={f"{a} − {b}": m for (a, b), m in (margins or {}).items()})
     fam.attrs["metric"] = metric
     return fam
 
@@ -111,14 +117,15 @@ def fmt_comparison(row: pd.Series, digits: int = 3) -> str:
               if np.isfinite(row.get("margin", math.nan)) else "")
     return f"{row.name} = {cell} (Holm p {row.p_holm:.2g}{within}){same}{seeds_text(row)}"
 
-# %% ../nbs/30c_experiments.ipynb #8be78f9a
+# %% ../nbs/30c_experiments.ipynb #67fcc54b
 class _RenamedKeys(dict):
     "A result dict that still answers to a renamed key, with a DeprecationWarning naming the new one."
     renamed = {"p_value": "p_uncorrected"}
     def __missing__(self, key):
         new = self.renamed.get(key)
         if new is None or new not in self: raise KeyError(key)
-        warnings.warn(f"the result key {key!r} is deprecated: read {new!r} (see CHANGELOG.md)", DeprecationWarning, stacklevel=2)
+        warnings.warn(f"the result key {key!r} is deprecated: read {new!r} (see CHANGELOG.md)",
+                      DeprecationWarning, stacklevel=2)
         return self[new]
     def get(self, key, default=None):
         return self[key] if key in self or self.renamed.get(key) in self else default
@@ -138,7 +145,7 @@ def paired_comparison(results: Results, a: str, b: str, metric: str = "accuracy"
     return _RenamedKeys({"a": a, "b": b, **alone,
             "correction": "none (one comparison alone: no verdict; pass family= for the notebook's corrected one)"})
 
-# %% ../nbs/30c_experiments.ipynb #c2460dc0
+# %% ../nbs/30c_experiments.ipynb #71911b1e
 def write_table(df: pd.DataFrame, out_dir: str | Path, stem: str, caption: str = "") -> list:
     "Write `df` as {stem}.csv, .md and .tex into out_dir, atomically."
     out_dir = Path(out_dir); out_dir.mkdir(parents=True, exist_ok=True)
@@ -154,33 +161,35 @@ def environment_info(device: str = "auto") -> dict:
             "platform": platform.platform(), "device": str(dev),
             "device_name": torch.cuda.get_device_name(dev) if dev.type == "cuda" else platform.processor() or "cpu",
             "notebook_cpu_threads": torch.get_num_threads(),   # this process; each run records its own threads
-            "numerics": numerics_state()}                        # the setting, torch's CPU capability, the caps, the CPU
+            # the setting, torch's CPU capability, the caps, the CPU
+            "numerics": numerics_state()}
 
 # What differs between two runs that computed the same results: the machine and the clock, not the results.
 VOLATILE_KEYS = ("wall_seconds", "train_seconds_total", "runs_from_cache", "python", "platform", "device_name",
                  "notebook_cpu_threads", "numerics", "notebook_seconds", "notebook_runs", "finished_utc",
                  "engines")
 
-# %% ../nbs/30c_experiments.ipynb #5fea8d6d
+# %% ../nbs/30c_experiments.ipynb #67c48e87
 def _same_results(old: dict, new: dict) -> bool:
     "Do two manifest entries describe the same results (everything but `VOLATILE_KEYS` equal)?"
     strip = lambda e: {k: v for k, v in e.items() if k not in VOLATILE_KEYS}
     return strip(old) == strip(new)
 
 def _merge_entry(p: Path, name: str, entry: dict, keep_same: bool) -> Path:
-    "Merge `entry` under `name` into the manifest file `p`, atomically, under a file lock (notebooks may finish together)."
+    "Merge `entry` under `name` into the manifest file `p`, atomically, under a file lock (notebooks may end together)."
     import fcntl
     p.parent.mkdir(parents=True, exist_ok=True)
     with open(p.parent / ".manifest.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         man = json.loads(p.read_text()) if p.exists() else {}
-        if keep_same and name in man and _same_results(man[name], entry): return p   # the provenance that made them stays
+        # the provenance that made them stays
+        if keep_same and name in man and _same_results(man[name], entry): return p
         man[name] = entry
         return atomic_write(p, json.dumps(man, indent=2, sort_keys=True) + "\n")
 
 def record_run(out_dir: str | Path,           # the output folder (figures/ for the paper profile)
                name: str, entry: dict,
-               reader_dir: str | Path | None = None  # also write the full entry, timings included, to reader_dir/manifest.json
+               reader_dir: str | Path | None = None  # also write the full entry (timings too) to reader_dir
               ) -> Path:
     "Record `entry` in out_dir/manifest.json unless the entry there describes the same results; always in reader_dir's."
     if reader_dir is not None: _merge_entry(Path(reader_dir) / "manifest.json", name, entry, keep_same=False)
@@ -203,23 +212,25 @@ class Experiment:
     "What an experiment notebook owns: its profile, cohort, runs, outputs and manifest entry."
     def __init__(self, name: str,                  # the manifest entry (e.g. "table1")
                  profile: str = "quick",           # "quick" or "paper"; the keyword overrides below win
-                 out_dir: str | Path | None = None,  # default: runs/<profile>/figures (only the paper profile writes figures/)
+                 out_dir: str | Path | None = None,  # default: runs/<profile>/figures (paper profile: figures/)
                  device: str = "auto",
                  manifest: str = "",               # a manifest CSV of your own cohort; "" = the synthetic cohort
                  cache_dir: str | Path | None = None,  # the run cache (default: .cache/mmdr/runs)
-                 cohort: Cohort | None = None,     # a cohort you built (e.g. with `cohort_from_frames`); overrides `manifest`
+                 cohort: Cohort | None = None,     # a cohort you built (`cohort_from_frames`); overrides `manifest`
                  cluster=None,                     # a Dask cluster for the grids: address, "local" or Client (30b_pool)
-                 **overrides):                     # any Profile field: n_patients, seeds, epochs, patience, image_size, workers
+                 **overrides):                     # any Profile field: n_patients, seeds, epochs, workers, ...
         self.t0 = time.perf_counter()
         self.name, self.device, self.manifest, self.cache_dir, self.cluster = name, device, manifest, cache_dir, cluster
         self.profile = get_profile(profile).replace(**overrides)
         self.out = Path(out_dir or paths().runs / profile / "figures")
-        self.cohort = cohort if cohort is not None else load_cohort(manifest, self.profile.n_patients, self.profile.image_size)
+        self.cohort = (cohort if cohort is not None
+                       else load_cohort(manifest, self.profile.n_patients, self.profile.image_size))
         self._loaded = {}
         self.train = TrainConfig(epochs=self.profile.epochs, patience=self.profile.patience)
         self.results = Results()
         self.choices = {}                 # label -> how it was chosen (`choose`)
-        self.external_results = Results() # the runs scored on the external cohort (`score_external`; synthetic cohort only)
+        # the runs scored on the external cohort (`score_external`; synthetic cohort only)
+        self.external_results = Results()
         self._external = None
     def __repr__(self): return f"Experiment({self.name!r}, {self.profile}, {self.cohort}, out={self.out})"
     @property
@@ -235,7 +246,8 @@ class Experiment:
         have = {r.cache_key for r in self.results}
         self.results.extend(r for r in res if r.cache_key not in have)
         return res
-    def run_classical(self, label: str = "Classical", modalities: list | None = None, seeds: list | None = None) -> Results:
+    def run_classical(self, label: str = "Classical", modalities: list | None = None,
+                      seeds: list | None = None) -> Results:
         "The scikit-learn baseline on the same seeds, splits and test patients as the deep runs."
         res = classical_grid(self.cohort, seeds or self.seeds, label, modalities, cache_dir=self.cache_dir,
                              workers=self.profile.workers, device=self.device, cluster=self.cluster)
@@ -243,9 +255,11 @@ class Experiment:
         return res
     def load(self, result: RunResult) -> tuple:
         "(model, Prepared) of a finished run: its weights and its seed's data, without retraining."
-        if result.cache_key not in self._loaded: self._loaded[result.cache_key] = load_run(result, self.cohort, self.cache_dir)
+        if result.cache_key not in self._loaded:
+            self._loaded[result.cache_key] = load_run(result, self.cohort, self.cache_dir)
         return self._loaded[result.cache_key]
-    def write(self, df: pd.DataFrame, stem: str, caption: str = "") -> list: return write_table(df, self.out, stem, caption)
+    def write(self, df: pd.DataFrame, stem: str, caption: str = "") -> list:
+        return write_table(df, self.out, stem, caption)
     def write_text(self, name: str, text: str) -> Path: return atomic_write(self.out / name, text)
     def figure(self, fig, stem: str) -> list:
         from mmdr.plots import save_figure
@@ -262,14 +276,14 @@ def measurement(self: Experiment) -> str:
     "In words: which test patients the decisive scores come from, and what an interval over seeds then covers."
     if self.external_results:
         return (f"external cohort: {len(self._external):,} new patients from the same generator (seed "
-                f"{self._external.meta['config']['seed']}), the same for every seed and model; intervals over seeds cover "
-                "training variance (split, initial weights, shuffling); test sampling is all but gone")
+                f"{self._external.meta['config']['seed']}), the same for every seed and model; intervals over seeds "
+                "cover training variance (split, initial weights, shuffling); test sampling is all but gone")
     return ("internal test part: each seed's own 15% of the cohort; intervals over seeds cover training, split and "
             "test-sampling variation, not the quirks of the one cohort every seed shares")
 
 @patch(as_prop=True)
 def reader_dir(self: Experiment) -> Path:
-    "Where this reader's own records go (seconds, the full manifest entry): runs/<profile>/ when writing the tracked figures/."
+    "Where this reader's own records go (seconds, the full manifest entry): runs/<profile>/ when writing figures/."
     return paths().runs / self.profile.name if self.out.resolve() == paths().figures.resolve() else self.out
 
 @patch
@@ -295,8 +309,8 @@ def ceilings(self: Experiment, models: list) -> pd.DataFrame | None:
     return model_ceilings(models, self.cohort) if self.synthetic else None
 
 # %% ../nbs/30c_experiments.ipynb #eac27176
-EXPERIMENT_PARAMETERS = ("profile", "out_dir", "device", "manifest", "n_patients", "epochs", "patience", "image_size", "workers",
-                         "cluster")
+EXPERIMENT_PARAMETERS = ("profile", "out_dir", "device", "manifest", "n_patients", "epochs", "patience", "image_size",
+                         "workers", "cluster")
 
 @patch(cls_method=True)
 def from_parameters(cls: Experiment, name: str,      # the manifest entry (e.g. "table1")
@@ -317,7 +331,8 @@ def finish(self: Experiment, **extra) -> dict:
              "cohort": cohort_fingerprint(self.cohort), "n_patients": len(self.cohort),
              "manifest": self.manifest or None, "runs": len(runs), "runs_from_cache": sum(r.cached for r in runs),
              "train_seconds_total": round(sum(r.train_seconds for r in runs), 1),
-             "threads_per_run": sorted({r.threads for r in runs}), "code_versions": sorted({r.versions["code"] for r in runs}),
+             "threads_per_run": sorted({r.threads for r in runs}),
+             "code_versions": sorted({r.versions["code"] for r in runs}),
              "run_keys": [[r.label, r.seed, r.cache_key] for r in runs],
              "wall_seconds": round(time.perf_counter() - self.t0, 1), **environment_info(self.device),
              **({"choices": self.choices} if self.choices else {}), "decided_on": self.measurement,
@@ -335,10 +350,11 @@ ABLATION_ROWS = {f"N_{k}": v for k, v in TABLE1_ROWS.items() if k != "FCN"}   # 
 def table1_models(fused=None) -> list:
     "[(label, ModelConfig)] for Table I: each single branch, then the fused model."
     from mmdr.fusion import single_branch, paper_model
-    return [(label, single_branch(branch)) for label, branch in TABLE1_ROWS.items()] + [("Ours", fused or paper_model())]
+    singles = [(label, single_branch(branch)) for label, branch in TABLE1_ROWS.items()]
+    return singles + [("Ours", fused or paper_model())]
 
 def ablation_models(fused=None,
-                    rows: dict | None = None) -> list:   # {label: branch removed}; default ABLATION_ROWS (add {"N_FCN": "fcn"} for the labs)
+                    rows: dict | None = None) -> list:   # {label: branch removed}; default ABLATION_ROWS
     "[(label, ModelConfig)] for Figure 4: the fused model, then the fused model without each branch."
     from mmdr.fusion import paper_model, ablate
     full = fused or paper_model()
@@ -356,31 +372,36 @@ def cohort_rows(modalities) -> dict:   # a Cohort, or the modalities it has (e.g
     if "image" in mods: rows["CNN"] = BranchConfig("cnn")
     if "text" in mods: rows["RNN"] = BranchConfig("rnn")
     if "series" in mods:
-        rows["RNN (series)" if "text" in mods else "RNN"] = BranchConfig("rnn_series" if "text" in mods else "rnn", encoder="rnn", modality="series")
+        rows["RNN (series)" if "text" in mods else "RNN"] = BranchConfig("rnn_series" if "text" in mods else "rnn",
+                                                                         encoder="rnn", modality="series")
     if "image" in mods: rows["Transformer"] = BranchConfig("vit")
     if "tabular" in mods: rows["FCN"] = BranchConfig("fcn")
     if len(rows) < 2:
-        raise ValueError(f"the cohort has the modalities {sorted(mods)}: Table I and the ablation compare a fused model with "
-                         "its branches, which needs at least two modalities (add a note, a series, labs or images)")
+        raise ValueError(f"the cohort has the modalities {sorted(mods)}: Table I and the ablation compare a fused "
+                         "model with its branches, which needs at least two modalities (add a note, a series, labs or "
+                         "images)")
     return rows
 
 def cohort_models(cohort) -> list:
     "[(label, ModelConfig)] for Table I on `cohort`: each branch its modalities allow, then their fused model ('Ours')."
     from mmdr.fusion import ModelConfig
     rows = cohort_rows(cohort)
-    return [(label, ModelConfig(branches=[b])) for label, b in rows.items()] + [("Ours", ModelConfig(branches=list(rows.values())))]
+    return ([(label, ModelConfig(branches=[b])) for label, b in rows.items()]
+            + [("Ours", ModelConfig(branches=list(rows.values())))])
 
 def cohort_ablation(cohort,
-                    fused=None) -> list:   # the fused model (default: `cohort_models`'s); e.g. the one chosen on validation
+                    fused=None) -> list:   # the fused model (default: `cohort_models`'s), e.g. chosen on validation
     "[(label, ModelConfig)] for Figure 4 on `cohort`: the fused model, then without each branch ('N_<row>')."
     from mmdr.fusion import ablate
     rows, full = cohort_rows(cohort), fused or cohort_models(cohort)[-1][1]
     return [("Ours", full)] + [(f"N_{label}", ablate(full, b.name)) for label, b in rows.items()]
 
-# %% ../nbs/30c_experiments.ipynb #2b714d4d
-FUSED_SCHEMES = {"joint": {},                                              # the paper's: every branch from scratch, one loss
+# %% ../nbs/30c_experiments.ipynb #6c99c8b5
+# the paper's: every branch from scratch, one loss
+FUSED_SCHEMES = {"joint": {},
                  "auxiliary": {"scheme": "auxiliary", "aux_weight": 1.0},   # + the mean of the branches' own losses
-                 "staged": {"scheme": "staged"},                            # encoders from the single-branch runs, frozen
+                 # encoders from the single-branch runs, frozen
+                 "staged": {"scheme": "staged"},
                  "staged + fine-tune": {"scheme": "staged", "finetune_lr": 1e-4}}   # then everything at lr/10
 
 def fused_candidates(fused=None,                 # the fused model (default: the paper's)
@@ -392,14 +413,16 @@ def fused_candidates(fused=None,                 # the fused model (default: the
     base, schemes = fused or paper_model(), list(schemes or FUSED_SCHEMES)
     unknown = [s for s in schemes if s not in FUSED_SCHEMES]
     if unknown: raise ValueError(f"unknown training schemes {unknown}; choose among {list(FUSED_SCHEMES)}")
-    return [(f"{label} ({s})", base.replace(**{"scheme": "joint", "aux_weight": 0.0, "finetune_lr": 0.0, **FUSED_SCHEMES[s]}))
+    plain = {"scheme": "joint", "aux_weight": 0.0, "finetune_lr": 0.0}
+    return [(f"{label} ({s})", base.replace(**{**plain, **FUSED_SCHEMES[s]}))
             for s in schemes]
 
-# %% ../nbs/30c_experiments.ipynb #c5392822
+# %% ../nbs/30c_experiments.ipynb #f2b96f58
 def validation_accuracy(run: RunResult) -> float:
     "The validation accuracy of the weights a run kept (its best epoch), read from its history."
     h = run.history
-    if not h or "val_acc" not in h or not run.best_epoch: raise ValueError(f"run {run.label!r} (seed {run.seed}) has no validation history")
+    if not h or "val_acc" not in h or not run.best_epoch:
+        raise ValueError(f"run {run.label!r} (seed {run.seed}) has no validation history")
     return float(h["val_acc"][list(h["epoch"]).index(run.best_epoch)])
 
 DEFAULT_SCHEME = "staged"   # kept when validation cannot tell the candidates apart (see the prose above)
@@ -410,22 +433,24 @@ CHOICE_SEEDS = 5            # the candidates compete on the first five seeds; la
 def choose_on_validation(results: Results, labels: list,
                          default: str | None = None,   # a candidate label kept unless another beats it on validation
                          level: float = 0.95) -> tuple:
-    "(the chosen label, a table of each candidate's validation accuracy and paired gap to the best, Holm over the gaps)."
+    "(the chosen label, each candidate's validation accuracy and paired gap to the best, Holm over the gaps)."
     rows = {l: [validation_accuracy(r) for r in results.runs(l)] for l in labels}
     seeds = {l: [r.seed for r in results.runs(l)] for l in labels}
     if len({tuple(s) for s in seeds.values()}) > 1: raise ValueError(f"the candidates ran on different seeds: {seeds}")
-    if default is not None and default not in labels: raise ValueError(f"the default {default!r} is not a candidate: {labels}")
+    if default is not None and default not in labels:
+        raise ValueError(f"the default {default!r} is not a candidate: {labels}")
     table = pd.DataFrame({"validation accuracy (mean over seeds)": {l: float(np.mean(v)) for l, v in rows.items()},
                           "per seed": {l: " ".join(f"{x:.3f}" for x in v) for l, v in rows.items()}})
     best = max(labels, key=lambda l: (table.loc[l].iloc[0], -labels.index(l)))
     others = [l for l in labels if l != best]
-    gaps = (compare_family({f"{best} − {l}": (rows[best], rows[l]) for l in others}, level) if others and len(rows[best]) > 1
-            else None)
+    gaps = (compare_family({f"{best} − {l}": (rows[best], rows[l]) for l in others}, level)
+            if others and len(rows[best]) > 1 else None)
     table["best − this (validation, paired)"] = [
         "" if l == best or gaps is None else
         f"{gaps.loc[f'{best} − {l}', 'diff']:+.3f} (Holm p {gaps.loc[f'{best} − {l}', 'p_holm']:.2g})" for l in labels]
     chosen, by = best, "the highest mean validation accuracy over seeds"
-    if default is not None and best != default and (gaps is None or gaps.loc[f"{best} − {default}", "verdict"] != "A > B"):
+    if (default is not None and best != default
+            and (gaps is None or gaps.loc[f"{best} − {default}", "verdict"] != "A > B")):
         chosen, by = default, (f"the stated default: {best} led on validation, but not by more than these seeds can "
                                f"tell (paired over seeds, Holm over {len(others)} gaps)")
     table["chosen"] = ["yes" if l == chosen else "" for l in labels]
@@ -439,7 +464,7 @@ def choose(self: Experiment, label: str,        # the row the chosen candidate b
            default: str | None = None,          # the candidate kept when validation cannot separate it (None: the best)
            choice_seeds: int = CHOICE_SEEDS     # candidates compete on the first `choice_seeds` seeds only
           ):
-    "Choose among candidates on validation over the first seeds, train the chosen one on every seed as `label`; (config, table)."
+    "Choose a candidate on validation (first seeds), train it on every seed as `label`; (config, table)."
     seeds = self.seeds[:choice_seeds]
     res = run_grid(make_specs(candidates, self.cohort, seeds, self.train), self.cohort, self.cache_dir, self.device,
                    workers=self.profile.workers, cluster=self.cluster)
@@ -459,17 +484,19 @@ def model_ceilings(models: list,          # [(label, ModelConfig)]
                    n: int = 100_000) -> pd.DataFrame:
     "Oracle accuracy ceiling (Monte Carlo, with se) for the modalities each model reads."
     from mmdr.synthetic import SyntheticConfig, oracle_ceilings
-    if cohort.meta.get("source") != "mmdr.synthetic": raise ValueError("oracle ceilings exist only for the synthetic cohort (its generator knows the truth)")
+    if cohort.meta.get("source") != "mmdr.synthetic":
+        raise ValueError("oracle ceilings exist only for the synthetic cohort (its generator knows the truth)")
     cfg = SyntheticConfig.from_dict(cohort.meta["config"])
     sets = {label: tuple(m.modalities) for label, m in models}
     oracle = oracle_ceilings(cfg, n=n, sets=list(dict.fromkeys(sets.values())))
     oracle["set"] = list(dict.fromkeys(sets.values()))
     by_set = oracle.set_index("set")
     kind = {s: "upper bound" if "image" in s else "exact" for s in sets.values()}
-    return pd.DataFrame([{"model": label, "modalities": by_set.loc[[s], "modalities"].iloc[0], "ceiling": by_set.loc[[s], "accuracy"].iloc[0],
-                          "se": by_set.loc[[s], "se"].iloc[0], "kind": kind[s]} for label, s in sets.items()]).set_index("model")
+    one = lambda s, col: by_set.loc[[s], col].iloc[0]
+    return pd.DataFrame([{"model": label, "modalities": one(s, "modalities"), "ceiling": one(s, "accuracy"),
+                          "se": one(s, "se"), "kind": kind[s]} for label, s in sets.items()]).set_index("model")
 
-# %% ../nbs/30c_experiments.ipynb #92452b20
+# %% ../nbs/30c_experiments.ipynb #f5bdd69d
 def row_order(models: list,                # [(label, ModelConfig)], the trained rows
               product: bool = False,       # a `product_runs` row beside them (PRODUCT_LABEL)
               majority: bool = False       # a "Majority class" row (a cohort of one's own)
@@ -479,7 +506,7 @@ def row_order(models: list,                # [(label, ModelConfig)], the trained
             + (["Majority class"] if majority else []))
 
 def ceiling_models(models: list, order: list) -> list:
-    "[(label, ModelConfig)] whose ceiling each row of `order` is read against (every modality beyond `models`; none for the majority class)."
+    "[(label, ModelConfig)] whose ceiling each row of `order` reads: beyond `models` all modalities, none for majority."
     return models + [(l, models[-1][1]) for l in order[len(models):] if l != "Majority class"]
 
 def ceiling_column(ceilings: pd.DataFrame) -> list:
@@ -492,14 +519,16 @@ def verdict_word(v: str, yes: str = "yes", no: str = "no: the opposite holds") -
     return yes if v == "A > B" else (no if v == "A < B" else "not resolved")
 
 def ceiling_check(results: Results, label: str, ceiling: float, level: float = 0.95) -> dict:
-    "Is `label`'s mean accuracy above the ceiling by more than test sampling allows? (binomial error of its distinct test patients)"
+    "Is `label`'s mean accuracy above the ceiling by more than test sampling allows (binomial, distinct test patients)?"
     from scipy.stats import norm
     runs = results.runs(label)
-    n = len({p for r in runs for p in r.patient_id})    # distinct test patients: an external cohort is shared by every seed
+    # distinct test patients: an external cohort is shared by every seed
+    n = len({p for r in runs for p in r.patient_id})
     mean = float(np.mean([r.metrics["accuracy"] for r in runs]))
     margin = float(norm.ppf(0.5 + level / 2)) * math.sqrt(ceiling * (1 - ceiling) / n)
     return {"mean": mean, "ceiling": ceiling, "margin": margin, "above": mean > ceiling + margin,
-            "text": f"{label} {mean:.3f} vs ceiling {ceiling:.3f} (test-sampling margin ±{margin:.3f} over {n} test patients)"}
+            "text": f"{label} {mean:.3f} vs ceiling {ceiling:.3f} (test-sampling margin ±{margin:.3f} over {n} test "
+                    f"patients)"}
 
 def _all_pairs(labels: list) -> list:
     "Every (later, earlier) pair of `labels`: what a ranking among them needs."
@@ -508,7 +537,7 @@ def _all_pairs(labels: list) -> list:
 def table1_pairs(labels: list, reference: str = "Ours", baseline: str | None = None,
                  singles: list | None = None,    # the single-model labels (default: TABLE1_ROWS)
                  product: str | None = None) -> list:   # label of the no-training product of the single models, if any
-    "The comparisons `claims_table` reads: the reference against each single model, the baseline and the product; the paper's three."
+    "The comparisons `claims_table` reads: reference vs each single model, the baseline and the product; the paper's 3."
     singles = [l for l in (singles or TABLE1_ROWS) if l in labels]
     paper3 = [l for l in ("CNN", "RNN", "Transformer") if l in labels]
     return ([(reference, l) for l in singles] + ([(reference, baseline)] if baseline else [])
@@ -551,13 +580,14 @@ def claims_table(results: Results,
                  ceiling: float | None = None,       # the oracle's joint ceiling for `reference`, if known
                  level: float = 0.95,
                  family: pd.DataFrame | None = None, # the notebook's declared family (must hold `table1_pairs`)
-                 paper: bool = False,                # the paper's answers beside ours (pass True on the synthetic cohort only)
+                 paper: bool = False,                # the paper's answers beside ours (synthetic cohort only)
                  singles: list | None = None,        # the single-model labels (default: TABLE1_ROWS that ran)
-                 product: str | None = None) -> pd.DataFrame:   # the no-training product's label (default: PRODUCT_LABEL if it ran)
+                 product: str | None = None) -> pd.DataFrame:   # the no-training product's label, if it ran
     "Table I's claims, read off one Holm-corrected family of paired comparisons; the paper's answer beside ours."
     have = _check_reference(results, reference, "the reference model")
     singles = [l for l in (singles or TABLE1_ROWS) if l in have]
-    product = product or (PRODUCT_LABEL if PRODUCT_LABEL in have else None)   # the notebook's family holds it: so does ours
+    # the notebook's family holds it: so does ours
+    product = product or (PRODUCT_LABEL if PRODUCT_LABEL in have else None)
     paper3 = [l for l in ("CNN", "RNN", "Transformer") if l in have]
     fam = declared_family(results, table1_pairs(have, reference, baseline, singles, product), metric, level, family)
     means = results.per_seed(metric).mean(1)
@@ -565,7 +595,8 @@ def claims_table(results: Results,
     if singles:
         best = max(singles, key=lambda l: means[l]); c, answer = _answer(fam, reference, best)
         rows.append({"claim": f"fusion beats the best single-modality model ({metric})", "ours": answer,
-                     "evidence": fmt_comparison(c), "paper": "yes (0.77 vs 0.73 for the Transformer; no interval given)"})
+                     "evidence": fmt_comparison(c), "paper": "yes (0.77 vs 0.73 for the Transformer; no interval "
+                                                             "given)"})
         each = [_answer(fam, reference, l, "beaten", "ahead of fusion")[1] for l in singles]
         rows.append({"claim": f"fusion beats every single-modality model ({metric})",
                      "ours": "yes" if all(a == "beaten" for a in each)
@@ -578,7 +609,8 @@ def claims_table(results: Results,
                      "ours": answer, "evidence": fmt_comparison(c), "paper": "(not compared)"})
     if product:
         c, answer = _answer(fam, reference, product, "yes: ahead", "no: the product is ahead")
-        rows.append({"claim": f"the fused model is at least level with the product of its own single-branch models ({product}, {metric})",
+        rows.append({"claim": f"the fused model is at least level with the product of its own single-branch models "
+                              f"({product}, {metric})",
                      "ours": answer, "evidence": fmt_comparison(c), "paper": "(not compared)"})
     if len(paper3) == 3:
         rk = ranking_claim({l: results.per_seed(metric).loc[l] for l in paper3}, level, family=fam)
@@ -590,7 +622,8 @@ def claims_table(results: Results,
     if ceiling is not None:
         c = ceiling_check(results, reference, ceiling)
         rows.append({"claim": "the fused model stays under the oracle's joint ceiling (within test sampling)",
-                     "ours": "NO: check the evaluation" if c["above"] else "yes", "evidence": c["text"], "paper": "(no ceiling: real data)"})
+                     "ours": "NO: check the evaluation" if c["above"] else "yes", "evidence": c["text"],
+                     "paper": "(no ceiling: real data)"})
     out = pd.DataFrame(rows).set_index("claim")
     out.attrs["family"] = f"{len(fam)} comparisons, {fam.attrs.get('correction', 'Holm')}"
     return out if paper else out.drop(columns="paper")
@@ -599,8 +632,8 @@ def claims_table(results: Results,
 def ablation_claims(results: Results, reference: str = "Ours", metric: str = "accuracy", baseline: str | None = None,
                     level: float = 0.95,
                     family: pd.DataFrame | None = None,  # the notebook's declared family (must hold `ablation_pairs`)
-                    paper: bool = False,                 # the paper's answers beside ours (pass True on the synthetic cohort only)
-                    removals: list | None = None) -> pd.DataFrame:   # the removal labels (default: ABLATION_ROWS that ran)
+                    paper: bool = False,                 # the paper's answers beside ours (synthetic cohort only)
+                    removals: list | None = None) -> pd.DataFrame:   # the removal labels (default: ABLATION_ROWS)
     "Figure 4's claims (which removal hurts, within a margin, most and least), read off one Holm-corrected family."
     have = _check_reference(results, reference, "the full model")
     abl = [l for l in (removals or ABLATION_ROWS) if l in have]
@@ -636,9 +669,9 @@ def product_runs(results: Results,      # holds the finished single-branch runs
                  labels: list,          # the runs to multiply, e.g. ["CNN", "RNN", "Transformer", "FCN"]
                  cohort: Cohort,        # the cohort they ran on: each seed's training prior and who has which modality
                  label: str = PRODUCT_LABEL,
-                 on: Cohort | None = None  # the cohort the runs were scored on, if not `cohort`'s test parts (an external one)
+                 on: Cohort | None = None  # the cohort the runs were scored on, if not `cohort`'s test parts
                 ) -> Results:
-    "Per seed, Bayes' rule over finished runs' test probabilities (training-part prior, M = branches present); nothing trained or fitted."
+    "Per seed, Bayes' rule over finished runs' test probabilities (training-part prior, M branches); no training."
     from mmdr.data import split_indices
     from mmdr.fusion import ModelConfig, class_frequencies, product_of_experts
     if len(labels) < 2: raise ValueError(f"a product needs at least two runs to multiply, got {list(labels)}")
@@ -646,50 +679,62 @@ def product_runs(results: Results,      # holds the finished single-branch runs
     fp, y_all, out = cohort_fingerprint(cohort), cohort.y.numpy(), Results()
     for l, by_seed in runs.items():
         r = next(iter(by_seed.values()))
-        if "model" not in r.spec: raise ValueError(f"{l!r} is not a trained model's run (its spec has no model); the product multiplies trained branches")
-        if r.spec.get("cohort") != fp: raise ValueError(f"{l!r} ran on cohort {r.spec.get('cohort')}, not on the one given ({fp})")
+        if "model" not in r.spec:
+            raise ValueError(f"{l!r} is not a trained model's run (its spec has no model); the product multiplies "
+                             f"trained branches")
+        if r.spec.get("cohort") != fp:
+            raise ValueError(f"{l!r} ran on cohort {r.spec.get('cohort')}, not on the one given ({fp})")
     seeds = sorted(runs[labels[0]])
     for l in labels[1:]:
-        if sorted(runs[l]) != seeds: raise ValueError(f"{labels[0]!r} ran on seeds {seeds} but {l!r} on {sorted(runs[l])}: the product needs the same seeds")
+        if sorted(runs[l]) != seeds:
+            raise ValueError(f"{labels[0]!r} ran on seeds {seeds} but {l!r} on {sorted(runs[l])}: the product needs "
+                             f"the same seeds")
     reads = {l: ModelConfig.from_dict(next(iter(runs[l].values())).spec["model"]).modalities for l in labels}
     for s in seeds:
         parts = [runs[l][s] for l in labels]
         first = parts[0]
         for l, r in zip(labels[1:], parts[1:]):
             if r.patient_id != first.patient_id or r.y != first.y or list(r.spec["split"]) != list(first.spec["split"]):
-                raise ValueError(f"the runs of {labels[0]!r} and {l!r} for seed {s} were tested on different patients (or another split): "
-                                 "the product multiplies predictions for the same test patients, so they need the same cohort, seed and split")
+                raise ValueError(f"the runs of {labels[0]!r} and {l!r} for seed {s} were tested on different "
+                                 "patients (or another split): the product multiplies predictions for the same test "
+                                 "patients, so they need the same cohort, seed and split")
         idx = split_indices(y_all, tuple(first.spec["split"]), seed=s)
         scored, rows = (cohort, idx["test"]) if on is None else (on, np.arange(len(on)))
         if [scored.patient_id[i] for i in rows] != first.patient_id:
             raise ValueError(f"seed {s}: the runs' test patients are not " + ("this cohort's test part for split "
                              f"{first.spec['split']}" if on is None else "the patients of the cohort given as `on`"))
         prior = class_frequencies(y_all[idx["train"]], len(cohort.class_names))
-        present = torch.stack([torch.stack([scored.mask[m][torch.as_tensor(rows)] for m in reads[l]]).any(0) for l in labels], 1)
+        has = lambda l: torch.stack([scored.mask[m][torch.as_tensor(rows)] for m in reads[l]]).any(0)
+        present = torch.stack([has(l) for l in labels], 1)
         lp = torch.stack([torch.from_numpy(np.maximum(r.probabilities, 5e-7)) for r in parts], 1)
-        lp = (lp / lp.sum(-1, keepdim=True)).log()                                 # (N, K, C), renormalised after the floor
+        # (N, K, C), renormalised after the floor
+        lp = (lp / lp.sum(-1, keepdim=True)).log()
         proba = product_of_experts(lp, present, prior.log()).exp().numpy()
         key = "product-" + hashlib.sha1(json.dumps([r.cache_key for r in parts]).encode()).hexdigest()[:20]
-        out.append(RunResult.from_predictions(first.labels, proba, cohort.class_names, label=label, cache_key=key, seed=s,
-                                              spec={"product": list(labels), "parents": [r.cache_key for r in parts], "cohort": fp,
-                                                    **({} if on is None else {"scored_on": cohort_fingerprint(on)}),
-                                                    "split": list(first.spec["split"]), "prior": "training-part class frequencies",
-                                                    "temperature": "none (runs store no validation predictions)"},
-                                              patient_id=list(first.patient_id), history={}, best_epoch=0,
-                                              n_params=sum(r.n_params for r in parts), train_seconds=0.0, fit_seconds=0.0, device="cpu",
-                                              threads=1, versions={"mmdr": mmdr.__version__, "code": "none (no training)"},
-                                              cached=all(r.cached for r in parts)))   # nothing trained in this call when no parent was
+        spec = {"product": list(labels), "parents": [r.cache_key for r in parts], "cohort": fp,
+                **({} if on is None else {"scored_on": cohort_fingerprint(on)}),
+                "split": list(first.spec["split"]), "prior": "training-part class frequencies",
+                "temperature": "none (runs store no validation predictions)"}
+        out.append(RunResult.from_predictions(first.labels, proba, cohort.class_names, label=label, cache_key=key,
+                                              seed=s, spec=spec, patient_id=list(first.patient_id), history={},
+                                              best_epoch=0, n_params=sum(r.n_params for r in parts),
+                                              train_seconds=0.0, fit_seconds=0.0,
+                                              device="cpu", threads=1,
+                                              versions={"mmdr": mmdr.__version__, "code": "none (no training)"},
+                                              # nothing trained in this call when no parent was
+                                              cached=all(r.cached for r in parts)))
     return out
 
 # %% ../nbs/30c_experiments.ipynb #f54915b7
 @patch
 def score_external(self: Experiment) -> Results | None:
-    "Every run so far scored on the external cohort (synthetic cohort only; None otherwise): what claims are decided on."
+    "Every run so far scored on the external cohort (synthetic cohort only; else None): what claims are decided on."
     if not self.synthetic or not self.profile.external_patients: return None
     if self._external is None: self._external = external_cohort(self.cohort, self.profile.external_patients)
     ext, have = self._external, {(r.label, r.seed, r.spec.get("scored_on")): r for r in self.external_results}
     fpx, out, products, memo = cohort_fingerprint(ext), Results(), {}, {}
-    for r in sorted(self.results, key=lambda r: r.seed):    # a seed's runs share one preprocessing of the external cohort
+    # a seed's runs share one preprocessing of the external cohort
+    for r in sorted(self.results, key=lambda r: r.seed):
         if (r.label, r.seed, fpx) in have: out.append(have[(r.label, r.seed, fpx)])
         elif "product" in r.spec: products[r.label] = r.spec["product"]          # recomputed from the scored branches
         elif "classical" in r.spec: out.append(classical_external(r, self.cohort, ext, self.cache_dir))
@@ -701,13 +746,13 @@ def score_external(self: Experiment) -> Results | None:
     self.external_results = Results(sorted(out, key=lambda r: order.get((r.label, r.seed), len(order))))
     return self.external_results
 
-# %% ../nbs/30c_experiments.ipynb #57f0462d
+# %% ../nbs/30c_experiments.ipynb #b6657592
 _MOVED = {**dict.fromkeys(["PROFILES", "TRAINING_MODULES", "Profile", "RunSpec", "code_version", "score_predictions",
                            "run_one", "run_classical", "numerics_canary"], "mmdr.runs"),
           **dict.fromkeys(["worker_pool", "shutdown_pool", "resolve_workers", "stop_pool"], "mmdr.pool"),
-          **dict.fromkeys(["majority_runs", "shapley_values", "family_findings", "best_pairs", "best_of", "hidden_accuracy",
-                           "random_hiding", "coalition_models", "coalition_worth", "oracle_worth", "shapley_table",
-                           "cost_table"], "mmdr.analyses")}
+          **dict.fromkeys(["majority_runs", "shapley_values", "family_findings", "best_pairs", "best_of",
+                           "hidden_accuracy", "random_hiding", "coalition_models", "coalition_worth", "oracle_worth",
+                           "shapley_table", "cost_table"], "mmdr.analyses")}
 
 def __getattr__(name: str):
     "A name that moved out of `mmdr.experiments`, from its new module, with a DeprecationWarning naming it."
