@@ -15,7 +15,7 @@ from captum.attr import IntegratedGradients, LayerGradCam, LayerIntegratedGradie
 from .data import Cohort, CohortDataset
 from .encoders import CNNEncoder, ViTEncoder, RNNEncoder
 from .fusion import IntermediateFusion, build_model
-from .synthetic import FINDINGS, GroundTruth, TRUTH_FINDINGS, _finding_table
+from .synthetic import FINDINGS, GroundTruth, TRUTH_FINDINGS, finding_probs
 from .metrics import seed_interval, compare_family, fmt_interval
 
 # %% auto #0
@@ -162,7 +162,7 @@ def finding_class(finding: str) -> int:
     "The class a finding speaks for: the one under which it is most likely, by the generator's tables."
     if finding not in FINDINGS:
         raise ValueError(f"unknown finding {finding!r}; the generator's findings are {list(FINDINGS)}")
-    return int(_finding_table(finding)[:, -1].argmax())
+    return int(finding_probs(finding)[:, -1].argmax())
 
 # %% ../nbs/30e_explain.ipynb #bfb1de18
 def dilate(masks: torch.Tensor, pixels: int) -> torch.Tensor:   # (B, H, W) bool -> (B, H, W) bool
@@ -198,7 +198,7 @@ def clause_support(clauses: pd.DataFrame, target: int, class_probs) -> np.ndarra
     out = np.zeros(len(clauses))
     for i, (f, level) in enumerate(zip(clauses.finding, clauses.level)):
         if not isinstance(f, str): continue
-        tab = _finding_table(f)[:, FINDINGS[f]["levels"].index(level)]            # (K,) P(level | class)
+        tab = finding_probs(f)[:, FINDINGS[f]["levels"].index(level)]            # (K,) P(level | class)
         out[i] = math.log(tab[target]) - math.log((p[other] * tab[other]).sum() / p[other].sum())
     return out
 
