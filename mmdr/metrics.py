@@ -13,8 +13,8 @@ from sklearn.metrics import (accuracy_score, confusion_matrix, log_loss, precisi
 
 # %% auto #0
 __all__ = ['SCORE_BOUNDS', 'classification_metrics', 'reliability_table', 'fmt_mean_sd', 'seed_interval', 'fmt_interval',
-           'interval_violations', 'paired_seed_comparison', 'holm', 'compare_family', 'seeds_text', 'family_row',
-           'ranking_claim', 'extreme_claim', 'within_margin']
+           'paired_seed_comparison', 'compare_family', 'seeds_text', 'family_row', 'ranking_claim', 'extreme_claim',
+           'within_margin']
 
 # %% ../nbs/21_metrics.ipynb #1c0e2bf5
 METRICS = ("accuracy", "precision", "recall", "f1", "auc", "ece", "brier", "log_loss")
@@ -255,7 +255,7 @@ def seed_interval(values,              # one score per seed (NaN values, e.g. an
         out["note"] = f"the t-interval [{t_lo:.3f}, {t_hi:.3f}] leaves [{lo:g}, {hi:g}]; computed on the {scale} scale"
     return out
 
-# %% ../nbs/21_metrics.ipynb #116049d5
+# %% ../nbs/21_metrics.ipynb #53234379
 def _num(x, digits, signed):
     return "n/a" if x is None or not np.isfinite(x) else (f"{x:+.{digits}f}" if signed else f"{x:.{digits}f}")
 
@@ -271,6 +271,7 @@ def fmt_interval(mean: float,          # the printed centre (mean over seeds, or
     lo_text, hi_text = _num(lo, digits, signed), _num(hi, digits, signed)
     return f"{_num(mean, digits, signed)} ± {_num(sd, digits, False)} [{lo_text}, {hi_text}]"
 
+# %% ../nbs/21_metrics.ipynb #79ba5446
 _NUMBER = r"[+\-−]?\d+(?:\.\d+)?"
 
 _CELL = re.compile(rf"({_NUMBER})\s*±\s*(?:{_NUMBER}|n/a)\s*\[\s*({_NUMBER})\s*,\s*({_NUMBER})\s*\]")

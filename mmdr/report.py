@@ -8,9 +8,8 @@ import json, os, re, subprocess, tempfile
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['START', 'END', 'NOT_FIGURES', 'render_sentences', 'claims_in_words', 'load_manifest', 'figure_experiment',
-           'provenance', 'provenance_line', 'figure_files', 'render_results', 'update_readme', 'report_files',
-           'snapshot', 'reproduction_report', 'write_summary', 'write_provenance']
+__all__ = ['NOT_FIGURES', 'claims_in_words', 'provenance_line', 'update_readme', 'report_files', 'snapshot',
+           'reproduction_report', 'write_summary', 'write_provenance']
 
 # %% ../nbs/32_report.ipynb #40727673
 # (file in figures/, heading): the order of the results block; files that do not exist are left out
@@ -154,9 +153,10 @@ def git_commit_of(path) -> str | None:
     except (OSError, subprocess.SubprocessError): return None
     return r.stdout.strip() or None
 
-# %% ../nbs/32_report.ipynb #1b879846
+# %% ../nbs/32_report.ipynb #9e099747
 NOT_FIGURES = ("manifest.json", "provenance.md") # figures/ files that are not an experiment's output
 
+# %% ../nbs/32_report.ipynb #c91cbb64
 def load_manifest(figures_dir) -> dict:
     "figures/manifest.json as a dict ({} when there is none)."
     p = Path(figures_dir) / "manifest.json"
@@ -176,7 +176,7 @@ def figure_experiment(name: str, manifest: dict) -> str:
 def _listed(v) -> str:
     return ", ".join(_cell(x) for x in v) if isinstance(v, (list, tuple)) else _cell(v)
 
-# %% ../nbs/32_report.ipynb #0064cc74
+# %% ../nbs/32_report.ipynb #04f8037f
 def provenance(figures_dir,          # the folder holding the file and manifest.json
                name: str,            # a file in it, e.g. "table1.md"
                nbs_dir=None,         # where the notebooks are (default: figures_dir/../nbs)
@@ -195,6 +195,12 @@ def provenance(figures_dir,          # the folder holding the file and manifest.
             "scored on": (f"{e['external']['patients']:,} external patients" if isinstance(e.get("external"), dict)
                           else "each seed's internal test part")}
 
+def figure_files(figures_dir) -> list:
+    "Every experiment output in figures_dir (not the manifest, not provenance.md), sorted."
+    return sorted(p.name for p in Path(figures_dir).iterdir() if p.is_file() and p.name not in NOT_FIGURES
+                  and not p.name.startswith("."))
+
+# %% ../nbs/32_report.ipynb #2265f379
 def provenance_line(figures_dir, name: str, link_prefix: str = "figures", nbs_link: str | None = None,
                     commit: str | None = None) -> str:
     "One quoted line under a figure or table: notebook, commit, training code, seeds, profile, numerics, command."
@@ -204,11 +210,6 @@ def provenance_line(figures_dir, name: str, link_prefix: str = "figures", nbs_li
     return (f"> **Provenance** · made by [`{p['notebook']}`]({nbs_link}/{p['notebook']}) · {where} · training code "
             f"`{p['training code']}` · {p['seeds']} seeds, scored on {p['scored on']} · {p['profile']} profile, "
             f"{p['patients']} patients · numerics {p['numerics']} · {p['versions']} · regenerate: `{p['command']}`")
-
-def figure_files(figures_dir) -> list:
-    "Every experiment output in figures_dir (not the manifest, not provenance.md), sorted."
-    return sorted(p.name for p in Path(figures_dir).iterdir() if p.is_file() and p.name not in NOT_FIGURES
-                  and not p.name.startswith("."))
 
 # %% ../nbs/32_report.ipynb #c60cd4c9
 def provenance_table(figures_dir, link_prefix: str = ".", nbs_link: str = "../nbs") -> str:
@@ -314,7 +315,7 @@ def readme_block(figures_dir,                      # folder with the *.md tables
                          f"experiments first")
     return "\n\n".join(parts)
 
-# %% ../nbs/32_report.ipynb #4125992a
+# %% ../nbs/32_report.ipynb #16497a27
 def render_results(figures_dir,                  # folder with the *.md tables and manifest.json
                    tables=RESULT_TABLES,         # ordered (file name, heading) pairs; missing files are skipped
                    link_prefix: str = "figures", # how the README links to figures_dir
@@ -345,6 +346,7 @@ def _write_atomic(path: Path, text: str):
     with os.fdopen(fd, "w") as f: f.write(text)
     os.replace(tmp, path)
 
+# %% ../nbs/32_report.ipynb #f51d5299
 def update_readme(readme_path,         # the README with the two markers
                   figures_dir,         # the folder the block is rendered from
                   check: bool = False, # True: only report whether the README is up to date, write nothing

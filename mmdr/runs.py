@@ -18,9 +18,8 @@ from .train import TrainConfig, fit, predict_proba, save_checkpoint, load_checkp
 from .metrics import classification_metrics
 
 # %% auto #0
-__all__ = ['TRAINING_MODULES', 'Profile', 'get_profile', 'RunSpec', 'make_specs', 'code_version', 'RunResult', 'run_one',
-           'load_run', 'Results', 'run_classical', 'external_cohort', 'score_external', 'classical_external',
-           'numerics_canary']
+__all__ = ['Profile', 'get_profile', 'RunSpec', 'make_specs', 'code_version', 'RunResult', 'run_one', 'load_run', 'Results',
+           'run_classical', 'external_cohort', 'score_external', 'classical_external']
 
 # %% ../nbs/30a_runs.ipynb #b531d4b4
 @dataclass
@@ -98,11 +97,12 @@ def make_specs(models: list,           # [(label, ModelConfig), ...]
         return RunSpec(label=l, model=m.to_dict(), train=t, seed=s, cohort=fp, threads=threads, parents=parents)
     return [spec(l, m, s) for l, m in models for s in seeds]
 
-# %% ../nbs/30a_runs.ipynb #020893f6
+# %% ../nbs/30a_runs.ipynb #9dd83a4e
 # The code a run's predictions depend on. Not `metrics`: scores are recomputed from the stored predictions
 # (RunResult.rescore).
 TRAINING_MODULES = ("core", "data", "encoders", "fusion", "train")
 
+# %% ../nbs/30a_runs.ipynb #5bed6144
 @functools.lru_cache(maxsize=None)
 def code_version(package_dir: str | None = None  # the folder holding the modules (default: the installed mmdr)
                 ) -> str:
