@@ -4,7 +4,7 @@
 
 # %% ../nbs/02b_images.ipynb #acaa7970
 from __future__ import annotations
-import hashlib, importlib, json, os, warnings
+import contextlib, hashlib, importlib, json, os, warnings
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
@@ -14,7 +14,7 @@ from .core import Config, paths, atomic_path
 from .errors import SourceError, OptionalDependencyError
 
 # %% auto #0
-__all__ = ['ImageCache', 'read_image', 'ImageOptions']
+__all__ = ['ImageCache', 'read_image', 'recording_cache', 'ImageOptions']
 
 # %% ../nbs/02b_images.ipynb #54c99153
 WINDOWS = {"lung": (-600, 1500), "mediastinum": (40, 400), "soft_tissue": (50, 350), "bone": (400, 1800),
@@ -238,6 +238,24 @@ def read_image(path: str | Path,            # DICOM, NIfTI (.nii/.nii.gz), PNG, 
         cache.misses += 1
         cache.put(key, out.numpy())
     return out
+
+# %% ../nbs/02b_images.ipynb #37b6a8f3
+class _Recording(ImageCache):
+    "An `ImageCache` that also notes each key it is asked for or given (`keys`)."
+    def __init__(self, root): super().__init__(root); self.keys = set()
+    def get(self, key): self.keys.add(key); return super().get(key)
+    def put(self, key, array): self.keys.add(key); return super().put(key, array)
+
+@contextlib.contextmanager
+def recording_cache(root: str | Path | None = None):   # the cache folder, as `image_cache` takes it
+    "Within the block, `image_cache(root)` is a cache that notes each key read or written (`.keys`); yields it."
+    root = Path(root) if root is not None else paths().cache / "images"
+    slot = str(root.resolve()); saved = _CACHES.get(slot)
+    _CACHES[slot] = rec = _Recording(root)
+    try: yield rec
+    finally:
+        if saved is None: _CACHES.pop(slot, None)
+        else: _CACHES[slot] = saved
 
 # %% ../nbs/02b_images.ipynb #18deeff5
 def _check_int(name: str, v, lo: int):
