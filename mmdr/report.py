@@ -200,17 +200,6 @@ def figure_files(figures_dir) -> list:
     return sorted(p.name for p in Path(figures_dir).iterdir() if p.is_file() and p.name not in NOT_FIGURES
                   and not p.name.startswith("."))
 
-# %% ../nbs/32_report.ipynb #2265f379
-def provenance_line(figures_dir, name: str, link_prefix: str = "figures", nbs_link: str | None = None,
-                    commit: str | None = None) -> str:
-    "One quoted line under a figure or table: notebook, commit, training code, seeds, profile, numerics, command."
-    p = provenance(figures_dir, name, commit=commit)
-    nbs_link = nbs_link if nbs_link is not None else f"{Path(link_prefix).parent.as_posix()}/nbs".lstrip("./") or "nbs"
-    where = (f"commit `{p['commit']}`" if p["commit"] else f"commit: `git log -1 -- {link_prefix}/{name}`")
-    return (f"> **Provenance** · made by [`{p['notebook']}`]({nbs_link}/{p['notebook']}) · {where} · training code "
-            f"`{p['training code']}` · {p['seeds']} seeds, scored on {p['scored on']} · {p['profile']} profile, "
-            f"{p['patients']} patients · numerics {p['numerics']} · {p['versions']} · regenerate: `{p['command']}`")
-
 # %% ../nbs/32_report.ipynb #c60cd4c9
 def provenance_table(figures_dir, link_prefix: str = ".", nbs_link: str = "../nbs") -> str:
     "figures/provenance.md: per experiment, its notebook, files, training code, seeds, profile, numerics and command."
@@ -230,6 +219,17 @@ def provenance_table(figures_dir, link_prefix: str = ".", nbs_link: str = "../nb
             "`manifest.json`. The commit that made a file: `git log -1 -- figures/<file>`. Regenerate one experiment's "
             "files (paper profile, into `figures/`) with the command in its row; `make reproduce` / `make experiments` "
             "regenerate them all.\n\n" + _md_table(head, rows) + "\n")
+
+# %% ../nbs/32_report.ipynb #2265f379
+def provenance_line(figures_dir, name: str, link_prefix: str = "figures", nbs_link: str | None = None,
+                    commit: str | None = None) -> str:
+    "One quoted line under a figure or table: notebook, commit, training code, seeds, profile, numerics, command."
+    p = provenance(figures_dir, name, commit=commit)
+    nbs_link = nbs_link if nbs_link is not None else f"{Path(link_prefix).parent.as_posix()}/nbs".lstrip("./") or "nbs"
+    where = (f"commit `{p['commit']}`" if p["commit"] else f"commit: `git log -1 -- {link_prefix}/{name}`")
+    return (f"> **Provenance** · made by [`{p['notebook']}`]({nbs_link}/{p['notebook']}) · {where} · training code "
+            f"`{p['training code']}` · {p['seeds']} seeds, scored on {p['scored on']} · {p['profile']} profile, "
+            f"{p['patients']} patients · numerics {p['numerics']} · {p['versions']} · regenerate: `{p['command']}`")
 
 # %% ../nbs/32_report.ipynb #b0bec79a
 README_TABLES = [("table1.md", "Table I", "table1_bars.png"),
