@@ -239,7 +239,7 @@ def read_image(path: str | Path,            # DICOM, NIfTI (.nii/.nii.gz), PNG, 
         cache.put(key, out.numpy())
     return out
 
-# %% ../nbs/02b_images.ipynb #37b6a8f3
+# %% ../nbs/02b_images.ipynb #227a6001
 class _Recording(ImageCache):
     "An `ImageCache` that also notes each key it is asked for or given (`keys`)."
     def __init__(self, root): super().__init__(root); self.keys = set()

@@ -97,12 +97,12 @@ def make_specs(models: list,           # [(label, ModelConfig), ...]
         return RunSpec(label=l, model=m.to_dict(), train=t, seed=s, cohort=fp, threads=threads, parents=parents)
     return [spec(l, m, s) for l, m in models for s in seeds]
 
-# %% ../nbs/30a_runs.ipynb #9dd83a4e
+# %% ../nbs/30a_runs.ipynb #f3214340
 # The code a run's predictions depend on. Not `metrics`: scores are recomputed from the stored predictions
 # (RunResult.rescore).
 TRAINING_MODULES = ("core", "data", "encoders", "fusion", "train")
 
-# %% ../nbs/30a_runs.ipynb #5bed6144
+# %% ../nbs/30a_runs.ipynb #d75e4145
 @functools.lru_cache(maxsize=None)
 def code_version(package_dir: str | None = None  # the folder holding the modules (default: the installed mmdr)
                 ) -> str:
