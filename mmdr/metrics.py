@@ -4,7 +4,7 @@
 
 # %% ../nbs/21_metrics.ipynb #7b97464c
 from __future__ import annotations
-import math, re, warnings
+import math, numbers, re, warnings
 import numpy as np
 import pandas as pd
 from scipy.stats import t as student_t
@@ -462,7 +462,7 @@ def seeds_text(row) -> str:
     "'; about N seeds would decide it (estimate: mmdr reproduce --seeds N)' for an open comparison, else ''."
     n = row.get("seeds_needed", math.nan)
     if row.get("verdict") != "not resolved": return ""
-    if not (isinstance(n, (int, float)) and math.isfinite(n)):
+    if isinstance(n, bool) or not (isinstance(n, numbers.Real) and math.isfinite(n)):   # numpy numbers too
         return "; no number of seeds up to 1000 would decide it at this difference (estimate)"
     return f"; about {int(n)} seeds would decide it (estimate: mmdr reproduce --seeds {int(n)})"
 
