@@ -16,9 +16,9 @@ from .runs import DEFAULT_SPLIT, RunResult, Results
 from .experiments import Experiment, check_pairing, declared_family, verdict_word, fmt_comparison, model_ceilings
 
 # %% auto #0
-__all__ = ['majority_runs', 'family_findings', 'best_pairs', 'best_of', 'hidden_accuracy', 'random_hiding', 'coalition_models',
-           'coalition_worth', 'oracle_worth', 'shapley_table', 'cost_table', 'branch_features', 'probe_runs',
-           'present_ceiling', 'probe_summary', 'probe_family']
+__all__ = ['majority_runs', 'decisive_majority', 'family_findings', 'best_pairs', 'best_of', 'hidden_accuracy', 'random_hiding',
+           'coalition_models', 'coalition_worth', 'oracle_worth', 'shapley_table', 'cost_table', 'branch_features',
+           'probe_runs', 'present_ceiling', 'probe_summary', 'probe_family']
 
 # %% ../nbs/30d_analyses.ipynb #43790373
 def majority_runs(cohort: Cohort, seeds: list, split: tuple = DEFAULT_SPLIT, label: str = "Majority class") -> Results:
@@ -38,6 +38,24 @@ def majority_runs(cohort: Cohort, seeds: list, split: tuple = DEFAULT_SPLIT, lab
                                               best_epoch=0,
                                               n_params=0, train_seconds=0.0, fit_seconds=0.0, device="cpu", threads=1,
                                               versions={"mmdr": mmdr.__version__, "code": "none (no model)"}))
+    return out
+
+# %% ../nbs/30d_analyses.ipynb #e5a1c0d2
+def decisive_majority(experiment: Experiment, label: str = "Majority class") -> Results:
+    """`majority_runs` scored on the patients `experiment.decisive` is scored on: the external cohort once
+    `score_external` has run, else each seed's internal test part."""
+    internal = majority_runs(experiment.cohort, experiment.seeds, label=label)
+    ext = experiment._external
+    if not experiment.external_results or ext is None: return internal
+    from mmdr.data import cohort_fingerprint
+    fp, out = cohort_fingerprint(ext), Results()
+    for r in internal:                                  # the same prior, predicted for every external patient
+        proba = np.tile(r.probabilities[0], (len(ext), 1))
+        out.append(RunResult.from_predictions(ext.y.numpy(), proba, ext.class_names, digits=9, label=label,
+                                              cache_key=f"{r.cache_key}-{fp}", seed=r.seed,
+                                              spec={**r.spec, "scored_on": fp}, patient_id=list(ext.patient_id),
+                                              history={}, best_epoch=0, n_params=0, train_seconds=0.0,
+                                              fit_seconds=0.0, device="cpu", threads=1, versions=r.versions))
     return out
 
 # %% ../nbs/30d_analyses.ipynb #1084da46
