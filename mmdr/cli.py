@@ -127,18 +127,10 @@ def forget_cohort(manifest: str | Path,          # the cohort's manifest CSV
     "Remove every cached file made from the cohort of `manifest`: its runs (predictions, weights), tensors and images."
     from mmdr.data import cohort_fingerprint
     from mmdr.experiments import load_cohort
-    import mmdr.sources as sources
+    from mmdr.images import recording_cache
     cache = Path(cache_dir) if cache_dir else paths().cache
-    class Seen(sources.ImageCache):            # the image cache, noting which entries this cohort reads
-        keys = set()
-        def get(self, key): self.keys.add(key); return super().get(key)
-        def put(self, key, array): self.keys.add(key); return super().put(key, array)
-    slot = str((cache / "images").resolve()); saved = sources._CACHES.get(slot)
-    sources._CACHES[slot] = seen = Seen(cache / "images")
-    try: fp = cohort_fingerprint(load_cohort(str(manifest)))          # read as the notebooks read it
-    finally:
-        if saved is None: sources._CACHES.pop(slot, None)
-        else: sources._CACHES[slot] = saved
+    with recording_cache(cache / "images") as seen:         # the image cache, noting which entries this cohort reads
+        fp = cohort_fingerprint(load_cohort(str(manifest)))  # read as the notebooks read it
     files = []
     for f in sorted((cache / "runs").glob("*.json")):
         with contextlib.suppress(OSError, ValueError):

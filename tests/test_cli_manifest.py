@@ -73,10 +73,10 @@ def test_a_bad_sidecar_and_a_single_modality_are_refused_before_anything_runs(tm
 
 
 def test_the_readme_schema_names_every_setting():
-    "The schema table (in 03_sources, moved there from the README) lists every key a sidecar file may hold (and the sibling file names)."
+    "The schema table (in 02d_manifest) lists every key a sidecar file may hold (and the sibling file names)."
     import json
-    from mmdr.sources import MANIFEST_SETTINGS, MEASUREMENT_SETTINGS
-    cells = json.loads((ROOT / "nbs" / "03_sources.ipynb").read_text())["cells"]
+    from mmdr.manifest import MANIFEST_SETTINGS, MEASUREMENT_SETTINGS
+    cells = json.loads((ROOT / "nbs" / "02d_manifest.ipynb").read_text())["cells"]
     text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
     schema = text[text.index("### The manifest's schema"):]
     missing = [k for k in [*MANIFEST_SETTINGS, *MEASUREMENT_SETTINGS] if k != "measurements" and f"`{k}`" not in schema]

@@ -8,9 +8,11 @@ import pytest
 import torch
 
 from mmdr.data import split_cohort
-from mmdr.sources import (REASONS, SourceError, OptionalDependencyError, ExclusionReport, ImageCache, Vocab,
-                          cohort_from_frames, cohort_from_manifest, read_image, read_labevents, read_noteevents,
-                          check_patient_split, resolve_on_error)
+from mmdr.text import Vocab
+from mmdr.errors import REASONS, SourceError, OptionalDependencyError, ExclusionReport, resolve_on_error
+from mmdr.images import ImageCache, read_image
+from mmdr.frames import cohort_from_frames, check_patient_split
+from mmdr.manifest import cohort_from_manifest, read_labevents, read_noteevents
 
 pytestmark = pytest.mark.filterwarnings("ignore:The image decoding:DeprecationWarning")   # torchvision 0.29's notice
 KW = dict(series_len=3, text_len=5, image_size=16, cache=False)
@@ -145,9 +147,9 @@ def test_missing_optional_package(files, monkeypatch, module, extra, key):
 
 
 def test_import_works_without_the_optional_packages(files, monkeypatch):
-    import importlib.util, mmdr.sources
+    import importlib.util, mmdr.images
     for m in ("pydicom", "nibabel"): monkeypatch.setitem(sys.modules, m, None)
-    spec = importlib.util.spec_from_file_location("mmdr._sources_without_extras", mmdr.sources.__file__)
+    spec = importlib.util.spec_from_file_location("mmdr._images_without_extras", mmdr.images.__file__)
     fresh = importlib.util.module_from_spec(spec)
     monkeypatch.setitem(sys.modules, spec.name, fresh)
     spec.loader.exec_module(fresh)                              # a fresh copy of the module, imported without them
@@ -261,11 +263,45 @@ def test_nobody_left():
 
 # -- notes and times -------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("empty", ["", "   ", None, "... ;", "the of and"])
+@pytest.mark.parametrize("empty", ["... ;", "the of and"])
 def test_empty_note(empty):
+    "A note with text but no word left after cleaning is an error (or, excluded, a record)."
     n = pd.DataFrame({"patient_id": ["P1", "P2"], "text": ["no fever", empty]})
     c, rec = build_both("empty_note", patients(2), notes=n, contains=["row 1 (patient 'P2')"])
     assert c.mask["text"].tolist() == [True, False] and c.lengths["text"].tolist()[1] == 0 and rec.row.tolist() == [1]
+
+
+@pytest.mark.parametrize("blank", ["", "   ", None])
+def test_a_blank_note_is_no_note_on_both_paths(blank, tmp_path):
+    "A missing or blank note is 'no note', not an error, in cohort_from_frames (listed) and in a manifest alike."
+    n = pd.DataFrame({"patient_id": ["P1", "P2"], "text": ["no fever", blank]})
+    c = cohort_from_frames(patients(2), notes=n, **KW)
+    rec = ExclusionReport.of(c).frame
+    assert c.mask["text"].tolist() == [True, False] and c.patient_id == ["P1", "P2"]
+    assert rec[["row", "reason", "action"]].values.tolist() == [[1, "blank_note", "row"]]   # said, not dropped silently
+    cell = "" if blank is None else blank
+    (tmp_path / "m.csv").write_text(f"patient_id,label,note,age\nP1,a,no fever,1\nP2,b,{cell},2\n")
+    m = cohort_from_manifest(tmp_path / "m.csv", **KW)
+    assert m.mask["text"].tolist() == [True, False] and m.patient_id == ["P1", "P2"]
+    with pytest.raises(SourceError, match="blank_note"):                   # a user may still make it an error
+        cohort_from_frames(patients(2), notes=n, **KW, on_error={"blank_note": "raise"})
+
+
+def test_an_empty_categorical_column_is_reported_on_both_paths(tmp_path):
+    "A categorical column with no value gives no feature: an error naming it, or a record of the column when excluded."
+    p = patients(3, ward=[None, None, None])
+    with pytest.raises(SourceError, match=r"\[empty_column\] patients: categorical column 'ward' has no value") as e:
+        cohort_from_frames(p, **KW, categorical_cols=["ward"])
+    assert "on_error={'empty_column': 'exclude'}" in str(e.value)
+    c = cohort_from_frames(p, **KW, categorical_cols=["ward"], on_error={"empty_column": "exclude"})
+    rec = ExclusionReport.of(c).frame
+    assert "ward" not in " ".join(c.feature_names) and rec[["reason", "action"]].values.tolist() == [["empty_column", "column"]]
+    (tmp_path / "m.csv").write_text("patient_id,label,age,ward\nP1,a,1,\nP2,b,2,\n")
+    (tmp_path / "m.toml").write_text('categorical_cols = ["ward"]\n')
+    with pytest.raises(SourceError, match=r"\[empty_column\] m.csv: categorical column 'ward' has no value"):
+        cohort_from_manifest(tmp_path / "m.csv", **KW)
+    m = cohort_from_manifest(tmp_path / "m.csv", **KW, on_error={"empty_column": "exclude"})
+    assert m.feature_names == ["age"] and ExclusionReport.of(m).frame.reason.tolist() == ["empty_column"]
 
 
 @pytest.mark.parametrize("times", [[0, "soon", 2], [0, None, 2], ["2130-01-01", "2130-13-45", "2130-01-03"], ["2130-01-01", "7", "2130-01-03"]])
@@ -314,7 +350,7 @@ def test_manifest_bad_input(tmp_path, files):
     c = cohort_from_manifest(f, **KW, on_error="exclude")
     rec = ExclusionReport.of(c).frame
     assert c.patient_id == ["1"]                     # '2' lost its image, note and age: nothing observed is left
-    assert sorted(rec.reason) == ["empty_note", "missing_file", "missing_label", "no_observed_modality", "non_numeric_value"]
+    assert sorted(rec.reason) == ["missing_file", "missing_label", "no_observed_modality", "non_numeric_value"]   # '   ': no note
     assert set(rec.row) == {3, 4} and rec.table.eq("m.csv").all()                    # rows are CSV line numbers
     (tmp_path / "n.csv").write_text("id,diagnosis\n1,a\n")
     with pytest.raises(SourceError, match="n.csv has none of the expected columns"): cohort_from_manifest(tmp_path / "n.csv")
@@ -364,8 +400,9 @@ def test_mimic_readers_filter_and_report(tmp_path):
     assert notes.attrs["dropped"] == {"ISERROR": 1, "other CATEGORY": 1}
     assert notes[["patient_id", "hadm_id"]].values.tolist() == [["900001", "800001"], ["900002", "800003"]]
     p = pd.DataFrame({"patient_id": ["900001", "900002"], "label": ["a", "b"], "age": [1.0, 2.0]})
-    with pytest.raises(SourceError, match=r"empty_note.*row 1 \(patient '900002'\)"):   # MIMIC has empty TEXT cells
-        cohort_from_frames(p, notes=notes, **KW)
+    c = cohort_from_frames(p, notes=notes, **KW)                                   # MIMIC has empty TEXT cells: no note
+    assert c.mask["text"].tolist() == [True, False]
+    assert ExclusionReport.of(c).frame[["row", "patient_id", "reason"]].values.tolist() == [[1, "900002", "blank_note"]]
     by_admission = read_noteevents(tmp_path / "NOTEEVENTS.csv", patient_key="HADM_ID")
     assert by_admission.patient_id.tolist() == ["800001", "800002", "800003", "800004"]
     (tmp_path / "LABEVENTS.csv").write_text(
@@ -386,8 +423,21 @@ def test_mimic_readers_filter_and_report(tmp_path):
 
 def test_a_manifest_sidecar_with_a_bad_key_is_a_bad_config(tmp_path):
     "The settings file beside a manifest (<name>.toml) is checked key by key; a wrong one names the file and the key."
-    from mmdr.sources import cohort_from_manifest
     (tmp_path / "c.csv").write_text("patient_id,label,age\nA,x,1\nB,y,2\n")
     (tmp_path / "c.toml").write_text('class_order = ["y", "x"]\n')
     with pytest.raises(SourceError, match="c.toml: class_order is not a setting") as e: cohort_from_manifest(tmp_path / "c.csv")
     assert e.value.reason == "bad_config" and e.value.file == str(tmp_path / "c.toml")
+
+
+def test_a_measurements_file_with_its_own_id_column_follows_the_advice(tmp_path):
+    "The advice for a missing id column in the measurements file names a setting that exists, and following it works."
+    (tmp_path / "c.csv").write_text("patient_id,label,age\nA,x,1\nB,y,2\n")
+    (tmp_path / "c.measurements.csv").write_text("subject,time,variable,value\nA,0,hr,80\nA,1,hr,90\nB,0,hr,70\n")
+    with pytest.raises(SourceError, match=r"no column 'patient_id', name it in the \[measurements\] table of c.toml "
+                                          r"\(id_col = \.\.\.\)"):
+        cohort_from_manifest(tmp_path / "c.csv", **KW)
+    (tmp_path / "c.toml").write_text('[measurements]\nid_col = "subject"\n')       # the advice, followed
+    c = cohort_from_manifest(tmp_path / "c.csv", **KW)
+    assert c.series_names == ["hr"] and c.lengths["series"].tolist() == [2, 1]
+    (tmp_path / "c.measurements.csv").write_text("subject,patient_id,time,variable,value\nA,A,0,hr,80\n")
+    with pytest.raises(SourceError, match="name one id column"): cohort_from_manifest(tmp_path / "c.csv", **KW)

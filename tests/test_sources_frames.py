@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 import torch
 
-from mmdr.sources import cohort_from_frames
+from mmdr.frames import cohort_from_frames
 
 KW = dict(series_len=6, cache=False, categorical_cols=["ward"])
 

@@ -7,7 +7,8 @@ import pytest
 import torch
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from mmdr.sources import REASONS, SourceError, ExclusionReport, cohort_from_frames, _norm_keys
+from mmdr.errors import REASONS, SourceError, ExclusionReport, norm_keys as _norm_keys
+from mmdr.frames import cohort_from_frames
 
 ALWAYS_RAISE = {r for r, v in REASONS.items() if v[1] == "always raise"}
 IDS = ["P1", "P2", "P3", "P4", "P5", 7, "7", None, "  "]

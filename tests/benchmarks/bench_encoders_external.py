@@ -33,6 +33,9 @@ CANDIDATES = {
     "rnn GRU, mean+max": ("rnn", {"cell": "gru", "pool": "meanmax"}),
     "rnn GRU, hidden 128": ("rnn", {"cell": "gru", "hidden_dim": 128}),
     "rnn bi-GRU, max": ("rnn", {"cell": "gru", "bidirectional": True}),
+    "rnn GRU, dropout 0.2": ("rnn", {"cell": "gru", "dropout": 0.2}),
+    "rnn GRU, dropout 0.4": ("rnn", {"cell": "gru", "dropout": 0.4}),
+    "rnn GRU, embed 64, dropout 0.4": ("rnn", {"cell": "gru", "embed_dim": 64, "dropout": 0.4}),
     "vit default": ("vit", {}),
     "vit mean of patch tokens": ("vit", {"pool": "mean"}),
 }
