@@ -19,7 +19,7 @@ from .metrics import classification_metrics
 
 # %% auto #0
 __all__ = ['Profile', 'get_profile', 'RunSpec', 'make_specs', 'code_version', 'RunResult', 'run_one', 'load_run', 'Results',
-           'run_classical', 'external_cohort', 'score_external', 'classical_external']
+           'run_classical', 'cache_folder', 'classical_key', 'external_cohort', 'score_external', 'classical_external']
 
 # %% ../nbs/30a_runs.ipynb #b531d4b4
 @dataclass
@@ -327,6 +327,16 @@ def run_classical(cohort: Cohort, seed: int,
                                      versions={"mmdr": mmdr.__version__, "torch": torch.__version__, "code": code})
     if cache is not None: res.save(cache / f"{key}.json")
     return res
+
+# %% ../nbs/30a_runs.ipynb #c4c1e002
+def cache_folder(cache_dir=None  # a folder; None: paths().cache / "runs"; False: no cache
+                ) -> Path | None:
+    "The run cache folder `run_one` and `run_classical` use for `cache_dir`: None when caching is off."
+    return _cache_path(cache_dir)
+
+def classical_key(cohort: Cohort, seed: int, modalities: list | None = None, split: tuple = DEFAULT_SPLIT) -> str:
+    "The run key of one seed's classical baseline: its result is `cache_folder(cache_dir) / f'{key}.json'`."
+    return _classical_key(cohort, seed, modalities, split)[0]
 
 # %% ../nbs/30a_runs.ipynb #f63fe349
 EXTERNAL_SEED = 987654   # the external cohort's generator seed: fixed before any result, never a training cohort's

@@ -41,7 +41,7 @@ def test_second_run_comes_from_the_cache(quick_out):
     assert man["fig4_ablation"]["runs_from_cache"] == man["fig4_ablation"]["runs"]
 
 def test_a_failing_notebook_exits_nonzero_and_names_it(tmp_path):
-    from mmdr.cli import run_notebook, NotebookFailed
+    from mmdr.runner import run_notebook, NotebookFailed
     nb = {"cells": [{"cell_type": "code", "metadata": {"tags": ["parameters"]}, "source": "x = 1", "outputs": [], "execution_count": None, "id": "a"},
                     {"cell_type": "code", "metadata": {}, "source": "raise ValueError('bad cohort')", "outputs": [], "execution_count": None, "id": "b"}],
           "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}, "nbformat": 4, "nbformat_minor": 5}
