@@ -46,8 +46,8 @@ def decisive_majority(experiment: Experiment, label: str = "Majority class") -> 
     """`majority_runs` scored on the patients `experiment.decisive` is scored on: the external cohort once
     `score_external` has run, else each seed's internal test part."""
     internal = majority_runs(experiment.cohort, experiment.seeds, label=label)
-    ext = experiment._external
-    if not experiment.external_results or ext is None: return internal
+    if not experiment.external_results: return internal
+    ext = experiment.external
     from mmdr.data import cohort_fingerprint
     fp, out = cohort_fingerprint(ext), Results()
     for r in internal:                                  # the same prior, predicted for every external patient
@@ -305,13 +305,13 @@ def probe_family(results: Results, pairs: list,   # run comparisons [(a, b)], as
 
 # %% ../nbs/30d_analyses.ipynb #5af6f75a
 def decisive_hidden_accuracy(experiment: Experiment, results: Results, label: str,
-                             hide,                     # as `hidden_accuracy`: modalities, or f(cohort, seed) -> {m: mask}
+                             hide,                     # as in `hidden_accuracy`: modalities, or f(cohort, seed)
                              on: Cohort | None = None  # new patients; None: the external cohort, if one was scored
                             ) -> pd.Series:
     "`hidden_accuracy` on the patients that decide: `on` or the external cohort, else the run's internal test part."
     from mmdr.core import torch_threads
     from mmdr.data import cohort_fingerprint
-    on = experiment._external if on is None and experiment.external_results else on
+    on = experiment.external if on is None and experiment.external_results else on
     if on is None: return hidden_accuracy(experiment, results, label, hide)
     fp, acc, nothing = cohort_fingerprint(on), {}, 0
     for r in results.runs(label):
@@ -336,12 +336,10 @@ def external_variant_runs(experiment: Experiment,  # scored on its external coho
     `experiment.external_results`."""
     from types import SimpleNamespace
     from mmdr.data import cohort_fingerprint
-    from mmdr.runs import external_cohort, score_external
+    from mmdr.runs import score_external
     from mmdr.sensitivity import sensitivity_variants, variant_cohort, DEFAULT_VARIANT
     if not experiment.synthetic or not experiment.profile.external_patients: return {}
-    if experiment._external is None:
-        experiment._external = external_cohort(experiment.cohort, experiment.profile.external_patients)
-    ext, by_name = experiment._external, {v.name: v for v in [DEFAULT_VARIANT, *sensitivity_variants(experiment)]}
+    ext, by_name = experiment.external, {v.name: v for v in [DEFAULT_VARIANT, *sensitivity_variants(experiment)]}
     unknown = [n for n in runs if n not in by_name]
     if unknown: raise ValueError(f"no variant named {unknown} in the catalogue of `sensitivity_variants`")
     on = {}                                            # training cohort's fingerprint -> the same redraw of `ext`

@@ -725,13 +725,21 @@ def product_runs(results: Results,      # holds the finished single-branch runs
                                               cached=all(r.cached for r in parts)))
     return out
 
+# %% ../nbs/30c_experiments.ipynb #936a9019
+@patch(as_prop=True)
+def external(self: Experiment) -> Cohort | None:
+    "The external cohort: new patients from the cohort's generator, drawn once; None on a user's cohort."
+    if not self.synthetic or not self.profile.external_patients: return None
+    if self._external is None: self._external = external_cohort(self.cohort, self.profile.external_patients)
+    return self._external
+
 # %% ../nbs/30c_experiments.ipynb #f54915b7
 @patch
 def score_external(self: Experiment) -> Results | None:
     "Every run so far scored on the external cohort (synthetic cohort only; else None): what claims are decided on."
-    if not self.synthetic or not self.profile.external_patients: return None
-    if self._external is None: self._external = external_cohort(self.cohort, self.profile.external_patients)
-    ext, have = self._external, {(r.label, r.seed, r.spec.get("scored_on")): r for r in self.external_results}
+    ext = self.external
+    if ext is None: return None
+    have = {(r.label, r.seed, r.spec.get("scored_on")): r for r in self.external_results}
     fpx, out, products, memo = cohort_fingerprint(ext), Results(), {}, {}
     # a seed's runs share one preprocessing of the external cohort
     for r in sorted(self.results, key=lambda r: r.seed):
