@@ -25,6 +25,7 @@ NOTEBOOK_PARAMETERS = {
                                           "few_seeds_above": 2000}},
     "47_sensitivity.ipynb": {"paper": {"sens_seeds": 3, "choices": "one_each"}},   # one changed value per open choice
 }
+SEED_PARAMETERS = ("seeds", "beyond_seeds", "sens_seeds", "largest_seeds")   # what --seeds sets, where declared
 
 def notebook_parameters(profile: str, device: str, out_dir: str | Path,
                         notebook: str | None = None   # add its own parameters for `profile` (NOTEBOOK_PARAMETERS)
@@ -203,6 +204,7 @@ def reproduce(profile: str = "paper", device: str = "auto", out_dir: str | Path 
         print(f"[mmdr] running {nb} ...", flush=True)
         rec = {}
         own = {} if cohort else NOTEBOOK_PARAMETERS.get(nb, {}).get(profile, {})   # the notebook's own paper parameters
+        own = {**own, **({k: seeds for k in SEED_PARAMETERS} if seeds else {})}    # --seeds sets each seed count
         try: secs = runner.run_notebook(nb, {**params, **own}, runs_dir, progress=progress, record=rec, env=env)
         except KeyboardInterrupt as e:          # Ctrl-C / SIGTERM: the command prints what was kept (interrupted_line)
             e.stats = {**stats, nb: {"seconds": None, **rec}}; raise
@@ -354,7 +356,8 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--dry-run", action="store_true",
                    help="print the plan (and the manifest's exclusion report), run nothing")
     r.add_argument("--no-progress", action="store_true", help="no progress bars")
-    r.add_argument("--seeds", type=int, default=None, help="runs per model of Table I and the ablation, instead of the "
+    r.add_argument("--seeds", type=int, default=None, help="runs per model of every notebook it runs (Table I and the "
+                   "ablation's seeds; the beyond-the-paper notebooks' beyond_seeds, sens_seeds, largest_seeds), instead of the "
                    f"profile's (paper: {get_profile('paper').seeds})")
     r.add_argument("--workers", type=int, default=None, help="training processes per notebook, instead of the "
                    "profile's (paper: 2; 0: one per core)")
