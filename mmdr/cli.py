@@ -357,7 +357,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="print the plan (and the manifest's exclusion report), run nothing")
     r.add_argument("--no-progress", action="store_true", help="no progress bars")
     r.add_argument("--seeds", type=int, default=None, help="runs per model of every notebook it runs (Table I and the "
-                   "ablation's seeds; the beyond-the-paper notebooks' beyond_seeds, sens_seeds, largest_seeds), instead of the "
+                   "ablation's seeds; the beyond-the-paper notebooks' beyond_seeds, sens_seeds, largest_seeds), "
+                   "instead of the "
                    f"profile's (paper: {get_profile('paper').seeds})")
     r.add_argument("--workers", type=int, default=None, help="training processes per notebook, instead of the "
                    "profile's (paper: 2; 0: one per core)")
