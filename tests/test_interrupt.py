@@ -144,9 +144,15 @@ def test_a_worker_whose_parent_is_killed_exits_by_itself(tmp_path):
         if p.poll() is not None or time.monotonic() - t > START_S: p.kill(); pytest.fail(f"no worker pool started:\n{p.stdout.read()[-3000:]}")
         time.sleep(0.05)
     workers = {q: psutil.Process(q) for q in json.loads(pids_file.read_text())}
-    time.sleep(1.0)                                              # the workers are training now
+    # A spawned worker exists seconds before it can act (it imports torch, then starts its parent watch): wait until
+    # one has finished a run, so the workers are training when the parent dies, not still starting.
+    while not list((tmp_path / "cache").glob("*.json")):
+        if p.poll() is not None or time.monotonic() - t > START_S: p.kill(); pytest.fail(f"no run finished:\n{p.stdout.read()[-3000:]}")
+        time.sleep(0.05)
+    time.sleep(0.5)
     p.kill(); p.wait(STOP_S)                                     # kill -9 of the parent: no signal reaches the workers
     gone_s = _wait_gone(workers, STOP_S)
+    print(f"workers gone {gone_s:.2f} s after their parent was killed")
     assert gone_s < 0.5 + 5.0 + 1.5, gone_s   # a watch twice a second, then SIGTERM; if that cannot end it, os._exit after a 5 s grace
     assert [f.name for f in (tmp_path / "cache").iterdir() if f.suffix == ".pt" and not f.with_suffix(".json").exists()] == []
 
