@@ -18,7 +18,7 @@ Sources are staged in _proc/site/ (git-ignored); the HTML is built in _proc/site
 the build succeeds. MathJax comes from the jupyter-server-mathjax wheel, so no page fetches anything from the internet.
 """
 from __future__ import annotations
-import argparse, json, os, re, shutil, subprocess, sys, time
+import argparse, importlib, json, os, re, shutil, subprocess, sys, time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -219,6 +219,13 @@ def stage_api(stage: Path) -> list[str]:
     mods = sorted(f"mmdr.{p.stem}" for p in (ROOT / "mmdr").glob("*.py") if not p.stem.startswith("_"))
     api = stage / "api"; api.mkdir(parents=True, exist_ok=True)
     for m in mods:
+        names = getattr(importlib.import_module(m), "__all__", [])
+        homes = {n: getattr(getattr(importlib.import_module(m), n), "__module__", m) for n in names}
+        if names and all(h != m for h in homes.values()):   # a face (mmdr.sources): document each name at its home only,
+            links = "".join(f"- [`{n}`]({h}.md): documented in `{h}`\n" for n, h in homes.items())   # or viewcode's
+            (api / f"{m}.md").write_text(f"# `{m}`\n\n```{{eval-rst}}\n.. automodule:: {m}\n   :no-members:\n```\n\n"
+                                         f"{links}")                                      # links break
+            continue
         (api / f"{m}.md").write_text(f"# `{m}`\n\n```{{eval-rst}}\n.. automodule:: {m}\n```\n")
     (api / "index.md").write_text(
         "# API reference\n\nGenerated from the docstrings and the parameter comments (docments) of the library that "
