@@ -96,12 +96,13 @@ def test_student_runs_02_synthetic_in_the_lab(lab):
     try:
         b.goto(f"{base}/lab/tree/{NOTEBOOK}?token={token}", timeout=120)
         b.wait_for(f"(() => {{ const w = {PANEL}; return !!(w && w.context.isReady); }})()", timeout=180)
-        # the committed notebooks carry no kernelspec, so the Lab asks which kernel: press Select, as a student does
+        # the committed notebooks carry no kernelspec, so the Lab asks which kernel: press Select, as a student does,
+        # for every notebook it opens (the Lab's workspace may reopen another tab, e.g. the progress-bar test's)
         t0 = time.time()
-        while time.time() - t0 < 60:
+        while time.time() - t0 < 120:
             if b.eval("!!document.querySelector('.jp-Dialog .jp-mod-accept')"):
-                b.eval("document.querySelector('.jp-Dialog .jp-mod-accept').click()"); break
-            if b.eval(f"(() => {{ const s = {STATE_JS}; return s && s.status === 'idle'; }})()"): break
+                b.eval("document.querySelector('.jp-Dialog .jp-mod-accept').click()")
+            elif b.eval(f"(() => {{ const s = {STATE_JS}; return s && s.status === 'idle'; }})()"): break
             time.sleep(0.5)
         b.wait_for(f"(() => {{ const s = {STATE_JS}; return s && s.status === 'idle'; }})()", timeout=120)
         b.screenshot(SHOTS / "lab_02_synthetic_opened.png")
