@@ -16,7 +16,7 @@ from .data import Cohort, CohortDataset
 from .encoders import CNNEncoder, ViTEncoder, RNNEncoder
 from .fusion import IntermediateFusion, build_model
 from .synthetic import FINDINGS, GroundTruth, TRUTH_FINDINGS, finding_probs
-from .metrics import seed_interval, compare_family, fmt_interval
+from .metrics import seed_interval, compare_family, fmt_interval, seeds_text
 
 # %% auto #0
 __all__ = ['LOCAL_FINDINGS', 'explain_runs', 'image_table', 'explanation_family', 'explanation_findings', 'note_table',
@@ -423,7 +423,8 @@ MODEL_NAMES = {"CNN": "the CNN", "Transformer": "the ViT (Transformer)", "RNN": 
                "Ours": "the fused model (Ours)"}
 
 def _name(label: str) -> str: return MODEL_NAMES.get(label, label)
-def _diff(r) -> str: return fmt_interval(r["diff"], r["sd"], r["ci_low"], r["ci_high"], signed=True)
+def _diff(r) -> str:   # the interval, and for an open comparison the seeds that would decide it
+    return fmt_interval(r["diff"], r["sd"], r["ci_low"], r["ci_high"], signed=True) + seeds_text(r)
 
 def sanity_verdict(family: pd.DataFrame, name: str) -> str:
     "The randomisation check in words: it passes only if the score drops, resolved, when the weights are random."
