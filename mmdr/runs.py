@@ -4,7 +4,7 @@
 
 # %% ../nbs/30a_runs.ipynb #9943cc02
 from __future__ import annotations
-import functools, hashlib, json
+import ast, functools, hashlib, json
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
@@ -18,8 +18,9 @@ from .train import TrainConfig, fit, predict_proba, save_checkpoint, load_checkp
 from .metrics import classification_metrics
 
 # %% auto #0
-__all__ = ['Profile', 'get_profile', 'RunSpec', 'make_specs', 'code_version', 'RunResult', 'run_one', 'load_run', 'Results',
-           'run_classical', 'cache_folder', 'classical_key', 'external_cohort', 'score_external', 'classical_external']
+__all__ = ['CODE_VERSIONS', 'Profile', 'get_profile', 'RunSpec', 'make_specs', 'code_version', 'RunResult', 'run_one', 'load_run',
+           'Results', 'run_classical', 'cache_folder', 'classical_key', 'external_cohort', 'score_external',
+           'classical_external']
 
 # %% ../nbs/30a_runs.ipynb #b531d4b4
 @dataclass
@@ -102,17 +103,56 @@ def make_specs(models: list,           # [(label, ModelConfig), ...]
 # (RunResult.rescore).
 TRAINING_MODULES = ("core", "data", "encoders", "fusion", "train")
 
-# %% ../nbs/30a_runs.ipynb #d75e4145
+# %% ../nbs/30a_runs.ipynb #0a7d09ab
+def _canonical(node) -> str:
+    "A syntax node as text that every Python version writes alike: node types and non-empty fields, no positions or docstrings."
+    if isinstance(node, list): return "[" + ", ".join(_canonical(v) for v in node) + "]"
+    if not isinstance(node, ast.AST): return repr(node)
+    fields = []
+    for f in node._fields:
+        v = getattr(node, f, None)
+        if f in ("type_comment", "type_params", "kind"): continue
+        if isinstance(node, ast.ImportFrom) and f in ("module", "level") and _own_module(node): continue
+        if f == "body" and isinstance(node, _DOCUMENTED) and v and _is_docstring(v[0]): v = v[1:]
+        if v is None or v == []: continue
+        fields.append(f"{f}={_canonical(v)}")
+    return f"{type(node).__name__}({', '.join(fields)})"
+
+_DOCUMENTED = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+def _is_docstring(st) -> bool: return isinstance(st, ast.Expr) and isinstance(st.value, ast.Constant) and isinstance(st.value.value, str)
+def _own_module(st) -> bool:
+    "An import from mmdr itself (relative, or `mmdr...`): where a definition lives is not what it does."
+    if isinstance(st, ast.ImportFrom): return bool(st.level) or (st.module or "").split(".")[0] == "mmdr"
+    return isinstance(st, ast.Import) and all(a.name.split(".")[0] == "mmdr" for a in st.names)
+
+def _definitions(source: str, names=None) -> list:
+    "[(key, text)] of `source`'s top-level statements (only `names`, if given), less `__all__`, docstrings and own imports."
+    out = []
+    for st in ast.parse(source).body:
+        if _is_docstring(st) or _own_module(st): continue
+        named = [t.id for t in getattr(st, "targets", [getattr(st, "target", None)]) if isinstance(t, ast.Name)]
+        key = getattr(st, "name", None) or (named[0] if named else None)
+        if key == "__all__" or (names is not None and key not in names): continue
+        out.append((key or "", _canonical(st)))
+    return out
+
+# %% ../nbs/30a_runs.ipynb #42360bad
+CODE_VERSIONS = {   # a syntax digest -> the version whose runs it was shown to train bit for bit (tests/test_training_bits.py)
+    "dec02b93c982": "7e8193e7679c",   # the training code of the committed figures: its byte hash, before names came from syntax
+}
+
 @functools.lru_cache(maxsize=None)
 def code_version(package_dir: str | None = None  # the folder holding the modules (default: the installed mmdr)
                 ) -> str:
-    """SHA-1 of the source a run depends on (training modules + `run_one` and its `_train`): an edited model or trainer
-    never reuses old runs."""
-    import inspect
-    root, h = Path(package_dir or Path(mmdr.__file__).parent), hashlib.sha1()
-    for name in TRAINING_MODULES: h.update(name.encode()); h.update((root / f"{name}.py").read_bytes())
-    for f in (run_one, _train): h.update(inspect.getsource(f).encode())
-    return h.hexdigest()[:12]
+    """The name of the training code a run depends on (training modules + `run_one` and `_train`): a digest of its
+    syntax, or the older version that syntax was shown to reproduce (`CODE_VERSIONS`)."""
+    root = Path(package_dir or Path(mmdr.__file__).parent)
+    defs = [d for name in TRAINING_MODULES for d in _definitions((root / f"{name}.py").read_text())]
+    defs += _definitions((root / "runs.py").read_text(), names={"run_one", "_train"})
+    h = hashlib.sha1()
+    for text in sorted(set(t for _, t in defs)): h.update(text.encode()); h.update(b"\n")
+    digest = h.hexdigest()[:12]
+    return CODE_VERSIONS.get(digest, digest)
 
 # %% ../nbs/30a_runs.ipynb #dab3d858
 def score_predictions(y, proba, class_names: list) -> dict:
