@@ -8,7 +8,7 @@ import argparse, contextlib, json, os, re, signal, sys, threading, time
 from pathlib import Path
 import mmdr
 from . import runner
-from .core import paths, get_device, atomic_write
+from .core import paths, get_device, atomic_write, forward_moved
 
 # %% auto #0
 __all__ = ['reproduce', 'train_command', 'main']
@@ -421,9 +421,8 @@ def _old_progress(name: str):
 
 def __getattr__(name: str):
     "A name that moved from `mmdr.cli` still imports from here, with a DeprecationWarning that names its new place."
-    if name not in _MOVED and name not in _REPLACED:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import importlib, warnings
-    new = f"{_MOVED[name]}.{name}" if name in _MOVED else _REPLACED[name]
-    warnings.warn(f"mmdr.cli.{name} moved to {new}; import it from there", DeprecationWarning, stacklevel=2)
-    return getattr(importlib.import_module(_MOVED[name]), name) if name in _MOVED else _old_progress(name)
+    if name not in _REPLACED: return forward_moved(__name__, _MOVED, name)
+    import warnings
+    warnings.warn(f"mmdr.cli.{name} moved to {_REPLACED[name]}; import it from there (see CHANGELOG.md)", DeprecationWarning,
+                  stacklevel=2)
+    return _old_progress(name)

@@ -11,7 +11,7 @@ from pathlib import Path
 # %% auto #0
 __all__ = ['PORTABLE_ENV', 'NUMERICS_MODES', 'numerics_mode', 'portable_env', 'apply_numerics', 'cpu_name', 'numerics_state',
            'numerics_key', 'check_numerics', 'set_seed', 'torch_threads', 'get_device', 'Config', 'Paths', 'paths',
-           'atomic_path', 'atomic_write']
+           'atomic_path', 'atomic_write', 'forward_moved']
 
 # %% ../nbs/00_core.ipynb #19985217
 PORTABLE_ENV = {"ATEN_CPU_CAPABILITY": "avx2", "MKL_CBWR": "AVX2,STRICT", "ONEDNN_MAX_CPU_ISA": "AVX2"}
@@ -200,3 +200,14 @@ def atomic_write(path: str | Path,  # the file to (re)write
     with atomic_path(path) as tmp:
         (tmp.write_bytes if isinstance(data, bytes) else tmp.write_text)(data)
     return Path(path)
+
+# %% ../nbs/00_core.ipynb #9f1b1472
+def forward_moved(module: str,   # the old module (its `__name__`)
+                  homes: dict,   # moved name -> the module it lives in now, e.g. {"fused_loss": "mmdr.schemes"}
+                  name: str):    # the name asked for
+    "A module `__getattr__`'s answer: a moved name from its new home, with a DeprecationWarning naming that home."
+    import importlib, warnings
+    if name not in homes: raise AttributeError(f"module {module!r} has no attribute {name!r}")
+    warnings.warn(f"{module}.{name} moved to {homes[name]}.{name}; import it from there (see CHANGELOG.md)",
+                  DeprecationWarning, stacklevel=3)
+    return getattr(importlib.import_module(homes[name]), name)

@@ -11,7 +11,7 @@ import pandas as pd
 import torch
 from fastcore.basics import patch
 import mmdr
-from .core import paths, atomic_write, get_device, numerics_state
+from .core import paths, atomic_write, get_device, numerics_state, forward_moved
 from .data import Cohort, cohort_fingerprint
 from .train import TrainConfig
 from .metrics import (fmt_interval, seed_interval, paired_seed_comparison, compare_family, family_row, seeds_text,
@@ -613,10 +613,4 @@ _MOVED = {**dict.fromkeys(["PROFILES", "TRAINING_MODULES", "Profile", "RunSpec",
           **dict.fromkeys(["verdict_word", "ceiling_check", "table1_pairs", "ablation_pairs", "removal_margins",
                            "declared_family", "claims_table", "ablation_claims"], "mmdr.claims")}
 
-def __getattr__(name: str):
-    "A name that moved out of `mmdr.experiments`, from its new module, with a DeprecationWarning naming it."
-    if name not in _MOVED: raise AttributeError(f"module 'mmdr.experiments' has no attribute {name!r}")
-    import importlib
-    warnings.warn(f"mmdr.experiments.{name} moved to {_MOVED[name]}.{name}; import it from there (see CHANGELOG.md)",
-                  DeprecationWarning, stacklevel=2)
-    return getattr(importlib.import_module(_MOVED[name]), name)
+def __getattr__(name: str): return forward_moved(__name__, _MOVED, name)   # a name that moved, with a warning

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import torch
 import torch.nn.functional as F
 from torch import nn
-from .core import Config
+from .core import Config, forward_moved
 from .data import MODALITIES, DataSpec
 from .encoders import ENCODERS, ENCODER_MODALITIES, make_encoder, num_params, RNNEncoder
 
@@ -20,8 +20,7 @@ __all__ = ['LEVELS', 'PRODUCT_OPERATORS', 'DEFAULT_OPERATOR', 'DEFAULT_MODALITY'
            'ablate', 'read_masks', 'drop_modalities', 'Branch', 'masked_log_softmax', 'masked_softmax', 'ConcatFusion',
            'AttentionFusion', 'WeightedSumFusion', 'GatedFusion', 'TensorFusion', 'ImageTokens', 'TextTokens',
            'TabularTokens', 'SeriesTokens', 'product_of_experts', 'EarlyFusion', 'AuxOutput', 'IntermediateFusion',
-           'LateFusion', 'class_frequencies', 'set_class_prior', 'fit_temperature', 'fit_product_weights',
-           'fit_product', 'build_model', 'fused_loss', 'adopt_encoders', 'frozen_features']
+           'LateFusion', 'class_frequencies', 'set_class_prior', 'build_model']
 
 # %% ../nbs/11_fusion.ipynb #7c663bb9
 LEVELS = {"early": ("transformer",),
@@ -597,48 +596,6 @@ def build_model(cfg: ModelConfig,   # what to build
     if spec.num_classes < 2: raise ValueError(f"need at least 2 classes, the DataSpec has {spec.num_classes}")
     return LEVEL_MODELS[cfg.fusion](cfg, spec)
 
-# %% ../nbs/11_fusion.ipynb #7917817f
-def fused_loss(out,                   # a model's training output: (B, C) logits, or an AuxOutput
-               labels: torch.Tensor   # (B,) classes
-              ) -> tuple:             # ((B, C) fused logits, scalar loss)
-    "Cross-entropy of the fused logits, plus (auxiliary scheme) `weight` times the mean of the branches' cross-entropies over present rows."
-    if not isinstance(out, AuxOutput): return out, F.cross_entropy(out.float(), labels)
-    loss = F.cross_entropy(out.logits.float(), labels)
-    per = [F.cross_entropy(out.branch_logits[p, k], labels[p]) for k, p in enumerate(out.present.unbind(1)) if bool(p.any())]
-    return out.logits, (loss + out.weight * torch.stack(per).mean()) if per else loss
-
-def adopt_encoders(model: nn.Module,   # a built staged model (intermediate or late fusion)
-                   parents: dict       # branch name -> the trained single-branch model (`parent_model`) it comes from
-                  ) -> nn.Module:
-    "Copy each parent's encoder into the model's branch of the same name, then freeze those branches."
-    if not isinstance(model, _Branched): raise ValueError(f"adopt_encoders needs a model with branches, got {type(model).__name__}")
-    missing = [n for n in model.branches if n not in parents]
-    if model.config.scheme == "staged" and missing: raise ValueError(f"the staged model's branches {missing} have no parent run")
-    for name, parent in parents.items():
-        if name not in model.branches: raise ValueError(f"parent for {name!r}, but the model's branches are {list(model.branches)}")
-        if name not in getattr(parent, "branches", {}): raise ValueError(f"the parent given for {name!r} has no branch {name!r}")
-        model.branches[name].load_state_dict(parent.branches[name].state_dict())
-    return model.freeze(list(parents))
-
-# %% ../nbs/11_fusion.ipynb #a01184e6
-def frozen_features(model: nn.Module,        # a model with frozen branches (`adopt_encoders`, or `freeze`)
-                    cohort,                  # a preprocessed Cohort (a part: training, validation, ...)
-                    batch_size: int = 256) -> object:
-    "A copy of `cohort` whose frozen branches' inputs are replaced by their features, computed once in eval mode."
-    from mmdr.data import make_loader
-    if not isinstance(model, _Branched) or not model.frozen:
-        raise ValueError("frozen_features needs a model with frozen branches (a staged model after adopt_encoders)")
-    frozen = [model.branches[n] for n in model.frozen]
-    was_training = model.training; model.eval()
-    feats = {b.name: [] for b in frozen}
-    with torch.no_grad():
-        for batch in make_loader(cohort, batch_size):
-            masks = model.masks(batch)
-            for b in frozen: feats[b.name].append(b(batch, masks[b.modality]))
-    model.train(was_training)
-    needed = {b.modality for n, b in model.branches.items() if n not in model.frozen}   # still read raw by a learning branch
-    out = cohort.subset(torch.arange(len(cohort)))
-    out.x = {m: v for m, v in cohort.x.items() if m in needed or m not in {b.modality for b in frozen}}
-    out.x.update({FEATURES + n: torch.cat(f) for n, f in feats.items()})
-    out.lengths = {m: v for m, v in cohort.lengths.items() if m in out.x}
-    return out
+# %% ../nbs/11_fusion.ipynb #91b8a184
+_MOVED = dict.fromkeys(["fused_loss", "adopt_encoders", "frozen_features"], "mmdr.schemes")
+def __getattr__(name: str): return forward_moved(__name__, _MOVED, name)   # a name that moved, with a warning

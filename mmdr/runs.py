@@ -101,9 +101,9 @@ def make_specs(models: list,           # [(label, ModelConfig), ...]
 # %% ../nbs/30a_runs.ipynb #f3214340
 # The code a run's predictions depend on. Not `metrics`: scores are recomputed from the stored predictions
 # (RunResult.rescore).
-TRAINING_MODULES = ("core", "data", "encoders", "fusion", "train")
+TRAINING_MODULES = ("core", "data", "encoders", "fusion", "train", "schemes")
 
-# %% ../nbs/30a_runs.ipynb #0a7d09ab
+# %% ../nbs/30a_runs.ipynb #572229d1
 def _canonical(node) -> str:
     "A syntax node as text that every Python version writes alike: node types and non-empty fields, no positions or docstrings."
     if isinstance(node, list): return "[" + ", ".join(_canonical(v) for v in node) + "]"
@@ -119,6 +119,7 @@ def _canonical(node) -> str:
     return f"{type(node).__name__}({', '.join(fields)})"
 
 _DOCUMENTED = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+_PLUMBING = ("__all__", "_MOVED", "__getattr__")   # what `import *` shows, and the forwarding of names that moved
 def _is_docstring(st) -> bool: return isinstance(st, ast.Expr) and isinstance(st.value, ast.Constant) and isinstance(st.value.value, str)
 def _own_module(st) -> bool:
     "An import from mmdr itself (relative, or `mmdr...`): where a definition lives is not what it does."
@@ -126,19 +127,22 @@ def _own_module(st) -> bool:
     return isinstance(st, ast.Import) and all(a.name.split(".")[0] == "mmdr" for a in st.names)
 
 def _definitions(source: str, names=None) -> list:
-    "[(key, text)] of `source`'s top-level statements (only `names`, if given), less `__all__`, docstrings and own imports."
+    "[(key, text)] of `source`'s top-level statements (only `names`, if given), less import plumbing, docstrings and own imports."
     out = []
     for st in ast.parse(source).body:
         if _is_docstring(st) or _own_module(st): continue
         named = [t.id for t in getattr(st, "targets", [getattr(st, "target", None)]) if isinstance(t, ast.Name)]
         key = getattr(st, "name", None) or (named[0] if named else None)
-        if key == "__all__" or (names is not None and key not in names): continue
+        if key in _PLUMBING or (names is not None and key not in names): continue
         out.append((key or "", _canonical(st)))
     return out
 
-# %% ../nbs/30a_runs.ipynb #42360bad
+# %% ../nbs/30a_runs.ipynb #65ae4be8
 CODE_VERSIONS = {   # a syntax digest -> the version whose runs it was shown to train bit for bit (tests/test_training_bits.py)
     "dec02b93c982": "7e8193e7679c",   # the training code of the committed figures: its byte hash, before names came from syntax
+    "c17528d3fa4a": "7e8193e7679c",   # the schemes in their own module (20a_schemes), fit given its loss: the same bits
+                                      # (also 9 paper-profile runs retrained: tests/benchmarks/results/same_bits.txt)
+    "8a5e01c3e5f6": "7e8193e7679c",   # + core.forward_moved, which no training step calls
 }
 
 @functools.lru_cache(maxsize=None)
@@ -224,28 +228,18 @@ def _parent_models(spec: RunSpec, cohort: Cohort, cache_dir, device) -> dict:
     return out
 
 def _train(spec: RunSpec, data, parents: dict, device):
-    "(model config, FitResult) of one run on its prepared data: build, adopt the parents' encoders, fit; staged: fine-tune if asked."
-    from mmdr.fusion import ModelConfig, build_model, set_class_prior, adopt_encoders, frozen_features
+    "(model config, FitResult) of one run on its prepared data: build, set the class prior, train under the scheme."
+    from mmdr.fusion import ModelConfig, build_model, set_class_prior
+    from mmdr.schemes import fit_scheme
     mcfg = ModelConfig.from_dict(spec.model)
     set_seed(spec.seed)
     model = build_model(mcfg, data.train.spec())
     set_class_prior(model, data.train.y)      # product operators only: the training part's class frequencies
     for name, (_, prep) in parents.items():
         if prep.state != data.preprocessor.state: raise ValueError(f"run {spec.label!r}: parent {name!r} was preprocessed differently")
-    train, valid = data.train, data.valid
-    if parents:
-        adopt_encoders(model, {n: m for n, (m, _) in parents.items()})
-        train, valid = frozen_features(model, train), frozen_features(model, valid)   # frozen encoders run once, not per epoch
     cfg = TrainConfig.from_dict({**spec.train, "seed": spec.seed, "device": device, "progress": False})
-    out = fit(model, train, valid, cfg)
-    if mcfg.finetune_lr > 0:                  # staged, then everything at a lower learning rate, from the best head
-        head = out
-        out = fit(out.model.unfreeze(), data.train, data.valid, cfg.replace(lr=mcfg.finetune_lr))
-        n = len(head.history)
-        out.history = pd.concat([head.history.assign(stage="head"), out.history.assign(stage="fine-tune", epoch=out.history.epoch + n)],
-                                ignore_index=True)
-        out.best_epoch, out.seconds, out.train_seconds = out.best_epoch + n, out.seconds + head.seconds, out.train_seconds + head.train_seconds
-    return mcfg, out
+    return mcfg, fit_scheme(model, data.train, data.valid, cfg, {n: m for n, (m, _) in parents.items()})
+
 
 # %% ../nbs/30a_runs.ipynb #54845278
 def _cache_path(cache_dir) -> Path | None:

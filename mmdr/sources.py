@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_sources.ipynb #47da2ce1
 from __future__ import annotations
-import importlib, warnings
+from .core import forward_moved
 from .errors import SourceError, ExclusionReport
 from .frames import cohort_from_frames
 from .manifest import cohort_from_manifest
@@ -24,11 +24,5 @@ _MOVED = {"text": ("NEGATIONS", "STOPWORDS", "PAD", "UNK", "Tokenizer", "Vocab")
                      "check_patient_split"),
           "manifest": ("MANIFEST_SETTINGS", "MEASUREMENT_SETTINGS", "manifest_files", "read_manifest_settings",
                        "read_noteevents", "read_labevents", "landmark_labels")}
-_HOME = {name: module for module, names in _MOVED.items() for name in names}
-
-def __getattr__(name: str):
-    "A moved name, from its new module, with a warning that names where it lives now."
-    if name not in _HOME: raise AttributeError(f"module 'mmdr.sources' has no attribute {name!r}")
-    home = f"mmdr.{_HOME[name]}"
-    warnings.warn(f"mmdr.sources.{name} has moved: import it from {home}", DeprecationWarning, stacklevel=2)
-    return getattr(importlib.import_module(home), name)
+_HOME = {name: f"mmdr.{module}" for module, names in _MOVED.items() for name in names}
+def __getattr__(name: str): return forward_moved(__name__, _HOME, name)   # a name that moved, with a warning

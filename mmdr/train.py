@@ -17,12 +17,11 @@ import tqdm.std
 from sklearn.metrics import f1_score
 from .core import Config, set_seed, get_device, atomic_path
 from .data import Cohort, DataSpec, Preprocessor, ImageAugment, make_loader, to_device
-from .fusion import fused_loss
 
 # %% auto #0
 __all__ = ['BAR_MODES', 'TrainConfig', 'is_distributed', 'rank', 'world_size', 'all_gather_cat', 'predict_logits',
-           'predict_proba', 'EarlyStopping', 'train_epoch', 'FitResult', 'evaluate', 'sync_buffers', 'bar_mode',
-           'FinalStateBar', 'progress_bar', 'fit', 'save_checkpoint', 'load_checkpoint']
+           'predict_proba', 'EarlyStopping', 'cross_entropy_loss', 'train_epoch', 'FitResult', 'evaluate',
+           'sync_buffers', 'bar_mode', 'FinalStateBar', 'progress_bar', 'fit', 'save_checkpoint', 'load_checkpoint']
 
 # %% ../nbs/20_train.ipynb #c263759d
 _SCHEDULES = ("plateau", "cosine", "step", "none")
@@ -130,21 +129,31 @@ class EarlyStopping:
     def should_stop(self) -> bool: return self.patience is not None and self.bad_epochs >= self.patience
 
 # %% ../nbs/20_train.ipynb #96aab328
+def cross_entropy_loss(out: torch.Tensor,     # (B, C) a model's logits
+                       labels: torch.Tensor   # (B,) classes
+                      ) -> tuple:             # ((B, C) logits, scalar loss)
+    "The loss `fit` minimises unless given another: cross-entropy of the logits (in float32 under autocast)."
+    if not torch.is_tensor(out):
+        raise TypeError(f"the model returned a {type(out).__name__}, not (B, C) logits: give fit the loss its output "
+                        "needs (a fused model under a training scheme: mmdr.schemes.fit_scheme)")
+    return out, F.cross_entropy(out.float(), labels)
+
 def train_epoch(net: nn.Module,               # the model (DDP-wrapped under torchrun)
                 loader,                       # the training DataLoader (mmdr.data.make_loader)
                 opt: torch.optim.Optimizer,
                 device: torch.device,
                 amp: bool = False,            # bf16 autocast (CUDA only)
-                channels_last: bool = False   # channels-last images (CUDA only)
+                channels_last: bool = False,  # channels-last images (CUDA only)
+                loss_fn=None                  # (model output, labels) -> (logits, loss); None: `cross_entropy_loss`
                ) -> dict:
     "One optimisation pass over `loader`: {'loss', 'acc', 'seen', 'seconds'} of the training part."
-    net.train(); t0 = time.perf_counter()
+    net.train(); t0 = time.perf_counter(); loss_fn = loss_fn or cross_entropy_loss
     loss_sum = torch.zeros((), device=device); correct = torch.zeros((), device=device); seen = 0
     for b in loader:
         b = to_device(b, device)
         if channels_last and "image" in b: b["image"] = b["image"].contiguous(memory_format=torch.channels_last)
         with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=amp):
-            logits, loss = fused_loss(net(b), b["label"])   # + the branches' losses under the auxiliary scheme
+            logits, loss = loss_fn(net(b), b["label"])
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
@@ -253,6 +262,7 @@ def fit(model: nn.Module,     # maps a batch dict to (B, K) logits
         train: Cohort,        # preprocessed training part
         valid: Cohort,        # preprocessed validation part (early stopping, LR decay)
         cfg: TrainConfig | None = None,
+        loss_fn=None          # (model output, labels) -> (logits, loss); None: `cross_entropy_loss`
         ) -> FitResult:
     "Train `model` with the paper's recipe; return the best-on-validation model and the history."
     cfg = cfg or TrainConfig()
@@ -266,7 +276,8 @@ def fit(model: nn.Module,     # maps a batch dict to (B, K) logits
     for epoch in bar:
         if sampler is not None: sampler.set_epoch(epoch)
         t0 = time.perf_counter()
-        stats = train_epoch(net, loader, opt, device, amp=cfg.amp and cuda, channels_last=cfg.channels_last and cuda)
+        stats = train_epoch(net, loader, opt, device, amp=cfg.amp and cuda, channels_last=cfg.channels_last and cuda,
+                            loss_fn=loss_fn)
         sync_buffers(net)                                              # every rank evaluates the same BatchNorm statistics
         ev = evaluate(net, valid, cfg.eval_batch_size, device)
         lr = opt.param_groups[0]["lr"]

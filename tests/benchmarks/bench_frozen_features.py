@@ -14,7 +14,8 @@ import torch
 from mmdr.core import set_seed, torch_threads
 from mmdr.data import prepare
 from mmdr.synthetic import make_cohort
-from mmdr.fusion import paper_model, build_model, set_class_prior, adopt_encoders, frozen_features
+from mmdr.fusion import paper_model, build_model, set_class_prior
+from mmdr.schemes import adopt_encoders, frozen_features
 from mmdr.train import TrainConfig, fit, predict_proba, load_checkpoint
 from mmdr.runs import make_specs, run_one, external_cohort, _cache_path
 from mmdr.metrics import paired_seed_comparison
