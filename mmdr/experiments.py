@@ -287,13 +287,16 @@ def reader_dir(self: Experiment) -> Path:
     return paths().runs / self.profile.name if self.out.resolve() == paths().figures.resolve() else self.out
 
 @patch
-def write_runs(self: Experiment, name: str, results: Results | None = None) -> pd.DataFrame:
-    "One row per run: the scores to the output folder; with their seconds only to `reader_dir` when that is elsewhere."
-    frame = (self.results if results is None else results).frame()
+def write_runs(self: Experiment, name: str,
+               results: Results | pd.DataFrame | None = None  # runs, or a table with one row per run (default: self.results)
+              ) -> pd.DataFrame:
+    """One row per run: the scores to the output folder; their seconds and cache flags, which differ between two
+    identical reproductions, only to `reader_dir` when that is elsewhere."""
+    frame = results if isinstance(results, pd.DataFrame) else (self.results if results is None else results).frame()
     self.reader_dir.mkdir(parents=True, exist_ok=True); self.out.mkdir(parents=True, exist_ok=True)
     atomic_write(self.reader_dir / name, frame.to_csv(index=False))
     if self.reader_dir != self.out:
-        atomic_write(self.out / name, frame.drop(columns=["train_seconds", "cached"]).to_csv(index=False))
+        atomic_write(self.out / name, frame.drop(columns=[c for c in ("train_seconds", "cached") if c in frame]).to_csv(index=False))
     return frame
 
 @patch
