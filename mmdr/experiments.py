@@ -288,7 +288,7 @@ def reader_dir(self: Experiment) -> Path:
 
 @patch
 def write_runs(self: Experiment, name: str,
-               results: Results | pd.DataFrame | None = None  # runs, or a table with one row per run (default: self.results)
+               results: Results | pd.DataFrame | None = None  # runs, or a table of them (default: self.results)
               ) -> pd.DataFrame:
     """One row per run: the scores to the output folder; their seconds and cache flags, which differ between two
     identical reproductions, only to `reader_dir` when that is elsewhere."""
@@ -296,7 +296,8 @@ def write_runs(self: Experiment, name: str,
     self.reader_dir.mkdir(parents=True, exist_ok=True); self.out.mkdir(parents=True, exist_ok=True)
     atomic_write(self.reader_dir / name, frame.to_csv(index=False))
     if self.reader_dir != self.out:
-        atomic_write(self.out / name, frame.drop(columns=[c for c in ("train_seconds", "cached") if c in frame]).to_csv(index=False))
+        volatile = [c for c in ("train_seconds", "cached") if c in frame]
+        atomic_write(self.out / name, frame.drop(columns=volatile).to_csv(index=False))
     return frame
 
 @patch
@@ -450,7 +451,8 @@ def choose_on_validation(results: Results, labels: list,
             if others and len(rows[best]) > 1 else None)
     table["best − this (validation, paired)"] = [
         "" if l == best or gaps is None else
-        f"{gaps.loc[f'{best} − {l}', 'diff']:+.3f} (Holm p {gaps.loc[f'{best} − {l}', 'p_holm']:.2g})" for l in labels]
+        f"{gaps.loc[f'{best} − {l}', 'diff']:+.3f} (Holm p {gaps.loc[f'{best} − {l}', 'p_holm']:.2g})"
+        for l in labels]
     chosen, by = best, "the highest mean validation accuracy over seeds"
     if (default is not None and best != default
             and (gaps is None or gaps.loc[f"{best} − {default}", "verdict"] != "A > B")):

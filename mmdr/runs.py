@@ -105,7 +105,8 @@ TRAINING_MODULES = ("core", "data", "encoders", "fusion", "train", "schemes")
 
 # %% ../nbs/30a_runs.ipynb #572229d1
 def _canonical(node) -> str:
-    "A syntax node as text that every Python version writes alike: node types and non-empty fields, no positions or docstrings."
+    """A syntax node as text that every Python version writes alike: node types and non-empty fields, no positions or
+    docstrings."""
     if isinstance(node, list): return "[" + ", ".join(_canonical(v) for v in node) + "]"
     if not isinstance(node, ast.AST): return repr(node)
     fields = []
@@ -120,14 +121,16 @@ def _canonical(node) -> str:
 
 _DOCUMENTED = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
 _PLUMBING = ("__all__", "_MOVED", "__getattr__")   # what `import *` shows, and the forwarding of names that moved
-def _is_docstring(st) -> bool: return isinstance(st, ast.Expr) and isinstance(st.value, ast.Constant) and isinstance(st.value.value, str)
+def _is_docstring(st) -> bool:
+    return isinstance(st, ast.Expr) and isinstance(st.value, ast.Constant) and isinstance(st.value.value, str)
 def _own_module(st) -> bool:
     "An import from mmdr itself (relative, or `mmdr...`): where a definition lives is not what it does."
     if isinstance(st, ast.ImportFrom): return bool(st.level) or (st.module or "").split(".")[0] == "mmdr"
     return isinstance(st, ast.Import) and all(a.name.split(".")[0] == "mmdr" for a in st.names)
 
 def _definitions(source: str, names=None) -> list:
-    "[(key, text)] of `source`'s top-level statements (only `names`, if given), less import plumbing, docstrings and own imports."
+    """[(key, text)] of `source`'s top-level statements (only `names`, if given), less import plumbing, docstrings and
+    own imports."""
     out = []
     for st in ast.parse(source).body:
         if _is_docstring(st) or _own_module(st): continue
@@ -138,8 +141,9 @@ def _definitions(source: str, names=None) -> list:
     return out
 
 # %% ../nbs/30a_runs.ipynb #65ae4be8
-CODE_VERSIONS = {   # a syntax digest -> the version whose runs it was shown to train bit for bit (tests/test_training_bits.py)
-    "dec02b93c982": "7e8193e7679c",   # the training code of the committed figures: its byte hash, before names came from syntax
+# a syntax digest -> the version whose runs it was shown to train bit for bit (tests/test_training_bits.py)
+CODE_VERSIONS = {
+    "dec02b93c982": "7e8193e7679c",   # the code of the committed figures: its byte hash, before names came from syntax
     "c17528d3fa4a": "7e8193e7679c",   # the schemes in their own module (20a_schemes), fit given its loss: the same bits
                                       # (also 9 paper-profile runs retrained: tests/benchmarks/results/same_bits.txt)
     "8a5e01c3e5f6": "7e8193e7679c",   # + core.forward_moved, which no training step calls
@@ -236,7 +240,8 @@ def _train(spec: RunSpec, data, parents: dict, device):
     model = build_model(mcfg, data.train.spec())
     set_class_prior(model, data.train.y)      # product operators only: the training part's class frequencies
     for name, (_, prep) in parents.items():
-        if prep.state != data.preprocessor.state: raise ValueError(f"run {spec.label!r}: parent {name!r} was preprocessed differently")
+        if prep.state != data.preprocessor.state:
+            raise ValueError(f"run {spec.label!r}: parent {name!r} was preprocessed differently")
     cfg = TrainConfig.from_dict({**spec.train, "seed": spec.seed, "device": device, "progress": False})
     return mcfg, fit_scheme(model, data.train, data.valid, cfg, {n: m for n, (m, _) in parents.items()})
 
@@ -259,7 +264,8 @@ def run_one(spec: RunSpec,                 # the run
         return RunResult.load(cache / f"{key}.json").rescore(cohort.class_names).replace(cached=True, label=spec.label)
     numerics = check_numerics()                # the portable setting took effect, or a clear error before any training
     fp = cohort_fingerprint(cohort)
-    if fp != spec.cohort: raise ValueError(f"run {spec.label!r} was specified for cohort {spec.cohort}, but was given cohort {fp}")
+    if fp != spec.cohort:
+        raise ValueError(f"run {spec.label!r} was specified for cohort {spec.cohort}, but was given cohort {fp}")
     parents = _parent_models(spec, cohort, cache_dir, device)   # trained (once, cached) before this run, if not yet
     with torch_threads(spec.threads):
         data = prepare(cohort, spec.seed, spec.split)
@@ -267,13 +273,15 @@ def run_one(spec: RunSpec,                 # the run
         proba = predict_proba(out.model, data.test)
     res = RunResult.from_predictions(data.test.y.numpy(), proba, data.test.class_names, label=spec.label, cache_key=key,
                                      seed=spec.seed, spec=spec.to_dict(), patient_id=list(data.test.patient_id),
-                                     history=out.history.to_dict(orient="list"), best_epoch=out.best_epoch, n_params=num_params(out.model),
-                                     train_seconds=out.train_seconds, fit_seconds=out.seconds, device=str(dev), threads=spec.threads,
-                                     versions={"mmdr": mmdr.__version__, "torch": torch.__version__, "code": code_version(),
-                                               "numerics": numerics})
+                                     history=out.history.to_dict(orient="list"), best_epoch=out.best_epoch,
+                                     n_params=num_params(out.model), train_seconds=out.train_seconds,
+                                     fit_seconds=out.seconds, device=str(dev), threads=spec.threads,
+                                     versions={"mmdr": mmdr.__version__, "torch": torch.__version__,
+                                               "code": code_version(), "numerics": numerics})
     if cache is not None:
         res.weights = f"{key}.pt"
-        save_checkpoint(cache / res.weights, out.model, mcfg, data.train.spec(), data.preprocessor, extra={"run_key": key, "seed": spec.seed})
+        save_checkpoint(cache / res.weights, out.model, mcfg, data.train.spec(), data.preprocessor,
+                        extra={"run_key": key, "seed": spec.seed})
         res.save(cache / f"{key}.json")
     return res
 
