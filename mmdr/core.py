@@ -9,9 +9,7 @@ from dataclasses import dataclass, asdict, fields
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['PORTABLE_ENV', 'NUMERICS_MODES', 'numerics_mode', 'portable_env', 'apply_numerics', 'cpu_name', 'numerics_state',
-           'numerics_key', 'check_numerics', 'set_seed', 'torch_threads', 'get_device', 'Config', 'Paths', 'paths',
-           'atomic_path', 'atomic_write', 'forward_moved']
+__all__ = ['numerics_state', 'numerics_key', 'set_seed', 'torch_threads', 'get_device', 'Config', 'paths']
 
 # %% ../nbs/00_core.ipynb #19985217
 PORTABLE_ENV = {"ATEN_CPU_CAPABILITY": "avx2", "MKL_CBWR": "AVX2,STRICT", "ONEDNN_MAX_CPU_ISA": "AVX2"}
@@ -54,6 +52,7 @@ def cpu_name() -> str:
     except OSError: pass
     return platform.processor() or platform.machine()
 
+# %% ../nbs/00_core.ipynb #43d9e74d
 def numerics_state() -> dict:
     "What the numerics of this process are: the setting, torch's CPU capability in effect, the caps, the CPU."
     return {"mode": numerics_mode(), "cpu_capability": torch.backends.cpu.get_cpu_capability(), "machine": platform.machine(),
@@ -64,6 +63,7 @@ def numerics_key() -> dict:
     s = numerics_state()
     return {"mode": s["mode"], "cpu_capability": s["cpu_capability"], **({"cpu": s["cpu"]} if s["mode"] == "native" else {})}
 
+# %% ../nbs/00_core.ipynb #85332b29
 def check_numerics() -> dict:
     "numerics_state(), or a clear error when the portable setting was asked for but did not take effect."
     s = numerics_state()
@@ -166,6 +166,7 @@ class Paths:
     @property
     def cache(self) -> Path: return Path(os.environ.get("MMDR_CACHE", self.root / ".cache" / "mmdr"))
 
+# %% ../nbs/00_core.ipynb #f6a4feb3
 def paths(root: str | Path | None = None # defaults to the checkout holding mmdr, else the working directory
          ) -> Paths:
     "Project paths: figures/, runs/ (ignored), nbs/ and the run cache."
