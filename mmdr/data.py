@@ -14,9 +14,8 @@ from fastcore.basics import patch
 from .core import Config
 
 # %% auto #0
-__all__ = ['MODALITIES', 'DEFAULT_SPLIT', 'Cohort', 'DataSpec', 'toy_cohort', 'cohort_fingerprint', 'split_indices',
-           'split_cohort', 'Preprocessor', 'Prepared', 'prepare', 'ImageAugment', 'CohortDataset', 'make_loader',
-           'to_device']
+__all__ = ['MODALITIES', 'DEFAULT_SPLIT', 'Cohort', 'DataSpec', 'toy_cohort', 'cohort_fingerprint', 'split_cohort',
+           'Preprocessor', 'prepare', 'ImageAugment', 'make_loader', 'to_device']
 
 # %% ../nbs/01_data.ipynb #e4850e40
 MODALITIES = ("image", "text", "tabular", "series")
@@ -205,6 +204,7 @@ def cohort_fingerprint(cohort: Cohort) -> str:
 # %% ../nbs/01_data.ipynb #447a0992
 DEFAULT_SPLIT = (0.7, 0.15, 0.15)   # train, valid, test fractions, by patient: the paper's split
 
+# %% ../nbs/01_data.ipynb #e49d9153
 def split_indices(y,                                   # (N,) class labels
                   fractions: tuple = DEFAULT_SPLIT,  # train, valid, test
                   seed: int = 0,                        # split seed
@@ -224,6 +224,7 @@ def split_indices(y,                                   # (N,) class labels
         parts["train"].append(g[:n_train]); parts["valid"].append(g[n_train:n_train + n_valid]); parts["test"].append(g[n_train + n_valid:])
     return {k: np.sort(np.concatenate(v)) for k, v in parts.items()}
 
+# %% ../nbs/01_data.ipynb #60e3c222
 def split_cohort(cohort: Cohort, fractions: tuple = DEFAULT_SPLIT, seed: int = 0) -> dict:
     "Split a cohort into {'train', 'valid', 'test'} cohorts by patient, stratified by class."
     cohort.validate()
@@ -320,6 +321,7 @@ class Prepared:
     indices: dict        # part -> positions of its patients in the full cohort
     seed: int
 
+# %% ../nbs/01_data.ipynb #2977c1e6
 def prepare(cohort: Cohort,                             # the raw cohort (synthetic or from mmdr.sources)
             seed: int = 0,                              # the split seed
             fractions: tuple = DEFAULT_SPLIT        # train, valid, test
@@ -372,6 +374,7 @@ class CohortDataset(torch.utils.data.Dataset):
         b["label"], b["index"] = c.y[idx], idx
         return b
 
+# %% ../nbs/01_data.ipynb #b973dc05
 def _identity(b): return b
 
 def make_loader(cohort: Cohort,
