@@ -12,8 +12,7 @@ from fastcore.basics import patch
 from torchvision.models import VisionTransformer, resnet18
 
 # %% auto #0
-__all__ = ['ENCODERS', 'ENCODER_MODALITIES', 'num_params', 'conv_block', 'CNNEncoder', 'PatchEmbed', 'ViTEncoder',
-           'reverse_valid', 'RNNEncoder', 'FCNEncoder', 'make_encoder', 'time_train_step']
+__all__ = ['num_params', 'CNNEncoder', 'ViTEncoder', 'RNNEncoder', 'FCNEncoder', 'time_train_step']
 
 # %% ../nbs/10_encoders.ipynb #ef10d4ab
 def num_params(module: nn.Module,           # any model
@@ -39,6 +38,7 @@ def conv_block(in_channels: int,    # channels in
     return nn.Sequential(nn.Conv2d(in_channels, out_channels, 3, stride, 1, bias=False),
                          nn.BatchNorm2d(out_channels), nn.ReLU(inplace=True))
 
+# %% ../nbs/10_encoders.ipynb #6b01bf47
 class CNNEncoder(nn.Module):
     "Space-to-depth stem, conv stages that halve the side, global pooling, a linear map to `out_dim` features."
     def __init__(self,
