@@ -15,12 +15,8 @@ from .data import MODALITIES, DataSpec
 from .encoders import ENCODERS, ENCODER_MODALITIES, make_encoder, num_params, RNNEncoder
 
 # %% auto #0
-__all__ = ['LEVELS', 'PRODUCT_OPERATORS', 'DEFAULT_OPERATOR', 'DEFAULT_MODALITY', 'SCHEMES', 'FEATURES', 'OPERATORS',
-           'TOKENIZERS', 'LEVEL_MODELS', 'BranchConfig', 'ModelConfig', 'paper_model', 'single_branch', 'parent_model',
-           'ablate', 'read_masks', 'drop_modalities', 'Branch', 'masked_log_softmax', 'masked_softmax', 'ConcatFusion',
-           'AttentionFusion', 'WeightedSumFusion', 'GatedFusion', 'TensorFusion', 'ImageTokens', 'TextTokens',
-           'TabularTokens', 'SeriesTokens', 'product_of_experts', 'EarlyFusion', 'AuxOutput', 'IntermediateFusion',
-           'LateFusion', 'class_frequencies', 'set_class_prior', 'build_model']
+__all__ = ['BranchConfig', 'ModelConfig', 'paper_model', 'single_branch', 'parent_model', 'ablate', 'drop_modalities',
+           'product_of_experts', 'AuxOutput', 'class_frequencies', 'set_class_prior', 'build_model']
 
 # %% ../nbs/11_fusion.ipynb #7c663bb9
 LEVELS = {"early": ("transformer",),
@@ -167,6 +163,7 @@ def read_masks(batch: dict,          # a batch dict (mmdr.data)
         masks[m] = mk.to(device=x.device, dtype=torch.bool)
     return masks
 
+# %% ../nbs/11_fusion.ipynb #10e82a30
 def drop_modalities(masks: dict,     # modality -> (B,) bool presence
                     p: float,        # probability of hiding each present modality
                     generator: torch.Generator | None = None
@@ -439,6 +436,7 @@ class AuxOutput(NamedTuple):
     present: torch.Tensor                    # (B, K) bool
     weight: float                            # ModelConfig.aux_weight
 
+# %% ../nbs/11_fusion.ipynb #6a0dda0f
 class IntermediateFusion(_Branched):
     "Branch encoders, a fusion operator on their features, one head (and, auxiliary scheme, a head per branch)."
     def __init__(self, cfg, spec):
@@ -455,7 +453,6 @@ class IntermediateFusion(_Branched):
         if self.aux_heads is None or not self.training: return out
         aux = torch.stack([h(f).float() for h, f in zip(self.aux_heads.values(), feats)], 1)
         return AuxOutput(out, aux, present, self.config.aux_weight)
-
 
 # %% ../nbs/11_fusion.ipynb #6136dc07
 class LateFusion(_Branched):
