@@ -19,9 +19,8 @@ from .core import Config, set_seed, get_device, atomic_path
 from .data import Cohort, DataSpec, Preprocessor, ImageAugment, make_loader, to_device
 
 # %% auto #0
-__all__ = ['BAR_MODES', 'TrainConfig', 'is_distributed', 'rank', 'world_size', 'all_gather_cat', 'predict_logits',
-           'predict_proba', 'EarlyStopping', 'cross_entropy_loss', 'train_epoch', 'FitResult', 'evaluate',
-           'sync_buffers', 'bar_mode', 'FinalStateBar', 'progress_bar', 'fit', 'save_checkpoint', 'load_checkpoint']
+__all__ = ['TrainConfig', 'rank', 'world_size', 'predict_logits', 'predict_proba', 'evaluate', 'bar_mode', 'progress_bar', 'fit',
+           'save_checkpoint', 'load_checkpoint']
 
 # %% ../nbs/20_train.ipynb #c263759d
 _SCHEDULES = ("plateau", "cosine", "step", "none")
@@ -60,9 +59,12 @@ class TrainConfig(Config):
 
 # %% ../nbs/20_train.ipynb #7d0e5f5f
 def is_distributed() -> bool: return dist.is_available() and dist.is_initialized()
+
+# %% ../nbs/20_train.ipynb #c5efd30f
 def rank() -> int: return dist.get_rank() if is_distributed() else 0
 def world_size() -> int: return dist.get_world_size() if is_distributed() else 1
 
+# %% ../nbs/20_train.ipynb #cc149e3e
 def all_gather_cat(t: torch.Tensor) -> torch.Tensor:
     "Concatenate a (n_i, ...) tensor from every rank (sizes may differ); identity in one process."
     if not is_distributed(): return t
@@ -186,6 +188,7 @@ class FitResult:
         for a in ax: a.axvline(self.best_epoch, color="grey", ls="--", lw=1)
         return ax
 
+# %% ../nbs/20_train.ipynb #25453fc7
 def _scheduler(opt, cfg: TrainConfig):
     if cfg.lr_schedule == "plateau": return torch.optim.lr_scheduler.ReduceLROnPlateau(opt, mode="min", factor=cfg.lr_factor, patience=cfg.lr_patience)
     if cfg.lr_schedule == "cosine": return torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=cfg.epochs)
@@ -200,6 +203,7 @@ def evaluate(model: nn.Module, cohort: Cohort, batch_size: int = 256, device=Non
     return {"loss": F.cross_entropy(logits, y).item(), "acc": (pred == y).float().mean().item(),
             "f1": float(f1_score(y.numpy(), pred.numpy(), average="macro", zero_division=0))}
 
+# %% ../nbs/20_train.ipynb #96bdc09f
 def sync_buffers(model: nn.Module):
     "Under DDP, copy rank 0's buffers (BatchNorm running statistics) to every rank; a no-op in one process."
     if not is_distributed(): return
@@ -208,6 +212,7 @@ def sync_buffers(model: nn.Module):
 # %% ../nbs/20_train.ipynb #af9f65ff
 BAR_MODES = ("widget", "text", "final")
 
+# %% ../nbs/20_train.ipynb #69a6ec0f
 def bar_mode() -> str:
     "How a progress bar shows: 'widget' (a live Jupyter kernel), 'text' (one updating line) or 'final' (unattended)."
     forced = os.environ.get("MMDR_BARS", "").strip().lower()
@@ -223,6 +228,7 @@ def bar_mode() -> str:
         return "widget"
     except ImportError: return "text"
 
+# %% ../nbs/20_train.ipynb #7cf5ab35
 class FinalStateBar(tqdm.std.tqdm):
     "A text bar that draws nothing while it runs and its final state once, when closed (none if `leave=False`)."
     _closing = False
@@ -233,6 +239,7 @@ class FinalStateBar(tqdm.std.tqdm):
         self._closing = True
         super().close()
 
+# %% ../nbs/20_train.ipynb #88aedcb4
 def progress_bar(iterable=None, # what to iterate over (or None and `total=`)
                  **kwargs       # tqdm's own arguments: desc, total, initial, disable, leave, ...
                 ):
