@@ -48,12 +48,15 @@ class TrainConfig(Config):
     progress: bool = True       # tqdm progress bar
 
     def __post_init__(self):
-        if self.lr_schedule not in _SCHEDULES: raise ValueError(f"lr_schedule must be one of {_SCHEDULES}, got {self.lr_schedule!r}")
-        if self.monitor not in _MONITORS: raise ValueError(f"monitor must be one of {list(_MONITORS)}, got {self.monitor!r}")
+        if self.lr_schedule not in _SCHEDULES:
+            raise ValueError(f"lr_schedule must be one of {_SCHEDULES}, got {self.lr_schedule!r}")
+        if self.monitor not in _MONITORS:
+            raise ValueError(f"monitor must be one of {list(_MONITORS)}, got {self.monitor!r}")
         for k in ("epochs", "batch_size", "eval_batch_size"):
             if getattr(self, k) < 1: raise ValueError(f"{k} must be >= 1, got {getattr(self, k)}")
         if self.patience is not None and self.patience < 1:
-            raise ValueError(f"patience must be >= 1, or None for no early stopping (a fixed number of epochs), got {self.patience}")
+            raise ValueError(f"patience must be >= 1, or None for no early stopping (a fixed number of epochs), got "
+                             f"{self.patience}")
         if self.keep not in ("best", "last"): raise ValueError(f"keep must be 'best' or 'last', got {self.keep!r}")
         if not self.lr > 0: raise ValueError(f"lr must be > 0, got {self.lr}")
 
@@ -80,13 +83,15 @@ def all_gather_cat(t: torch.Tensor) -> torch.Tensor:
 def _unwrap(model): return model.module if isinstance(model, nn.parallel.DistributedDataParallel) else model
 
 @torch.no_grad()
-def predict_logits(model: nn.Module, cohort: Cohort, batch_size: int = 256, device=None, amp: bool = True) -> torch.Tensor:
+def predict_logits(model: nn.Module, cohort: Cohort, batch_size: int = 256, device=None,
+                   amp: bool = True) -> torch.Tensor:
     "Logits (N, K) for every patient of `cohort`, in cohort order (CPU float32)."
     model = _unwrap(model)
     device = next(model.parameters()).device if device is None else get_device(device)
     was_training = model.training; model.eval()
     idx = torch.arange(rank(), len(cohort), world_size())
-    loader = make_loader(cohort.subset(idx), batch_size=batch_size) if world_size() > 1 else make_loader(cohort, batch_size=batch_size)
+    loader = (make_loader(cohort.subset(idx), batch_size=batch_size) if world_size() > 1
+              else make_loader(cohort, batch_size=batch_size))
     outs, pos = [], []
     for b in loader:
         b = to_device(b, device)
@@ -190,9 +195,12 @@ class FitResult:
 
 # %% ../nbs/20_train.ipynb #25453fc7
 def _scheduler(opt, cfg: TrainConfig):
-    if cfg.lr_schedule == "plateau": return torch.optim.lr_scheduler.ReduceLROnPlateau(opt, mode="min", factor=cfg.lr_factor, patience=cfg.lr_patience)
+    if cfg.lr_schedule == "plateau":
+        return torch.optim.lr_scheduler.ReduceLROnPlateau(opt, mode="min", factor=cfg.lr_factor,
+                                                          patience=cfg.lr_patience)
     if cfg.lr_schedule == "cosine": return torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=cfg.epochs)
-    if cfg.lr_schedule == "step": return torch.optim.lr_scheduler.StepLR(opt, step_size=max(1, cfg.lr_patience), gamma=cfg.lr_factor)
+    if cfg.lr_schedule == "step":
+        return torch.optim.lr_scheduler.StepLR(opt, step_size=max(1, cfg.lr_patience), gamma=cfg.lr_factor)
     return None
 
 def evaluate(model: nn.Module, cohort: Cohort, batch_size: int = 256, device=None) -> dict:
@@ -258,7 +266,8 @@ def _training_setup(model: nn.Module, train: Cohort, cfg: TrainConfig) -> tuple:
     if cfg.channels_last and device.type == "cuda": model = model.to(memory_format=torch.channels_last)
     net = nn.parallel.DistributedDataParallel(model, find_unused_parameters=True) if is_distributed() else model
     opt = torch.optim.Adam(net.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
-    sampler = (torch.utils.data.DistributedSampler(train, num_replicas=world_size(), rank=rank(), shuffle=True, seed=cfg.seed)
+    sampler = (torch.utils.data.DistributedSampler(train, num_replicas=world_size(), rank=rank(), shuffle=True,
+                                                   seed=cfg.seed)
                if is_distributed() else None)
     reads = getattr(_unwrap(model), "modalities", None)               # fusion models say what they read
     augment = ImageAugment() if cfg.augment and "image" in train.x and (reads is None or "image" in reads) else None
@@ -273,7 +282,8 @@ def fit(model: nn.Module,     # maps a batch dict to (B, K) logits
         ) -> FitResult:
     "Train `model` with the paper's recipe; return the best-on-validation model and the history."
     cfg = cfg or TrainConfig()
-    if len(train) == 0 or len(valid) == 0: raise ValueError(f"fit needs non-empty train and valid parts, got {len(train)} and {len(valid)} patients")
+    if len(train) == 0 or len(valid) == 0:
+        raise ValueError(f"fit needs non-empty train and valid parts, got {len(train)} and {len(valid)} patients")
     set_seed(cfg.seed)
     net, opt, sched, sampler, loader, device = _training_setup(model, train, cfg)
     stopping, best_state, rows = EarlyStopping(_MONITORS[cfg.monitor], cfg.patience), None, []
@@ -285,7 +295,8 @@ def fit(model: nn.Module,     # maps a batch dict to (B, K) logits
         t0 = time.perf_counter()
         stats = train_epoch(net, loader, opt, device, amp=cfg.amp and cuda, channels_last=cfg.channels_last and cuda,
                             loss_fn=loss_fn)
-        sync_buffers(net)                                              # every rank evaluates the same BatchNorm statistics
+        # every rank evaluates the same BatchNorm statistics
+        sync_buffers(net)
         ev = evaluate(net, valid, cfg.eval_batch_size, device)
         lr = opt.param_groups[0]["lr"]
         rows.append({"epoch": epoch, "train_loss": stats["loss"], "train_acc": stats["acc"],
@@ -298,7 +309,8 @@ def fit(model: nn.Module,     # maps a batch dict to (B, K) logits
         bar.set_postfix(val_loss=f"{ev['loss']:.3f}", val_acc=f"{ev['acc']:.3f}", lr=f"{lr:.1e}")
         if stopping.should_stop: break
     bar.close()
-    if cfg.keep == "best": _unwrap(net).load_state_dict(best_state)   # the same epoch on every rank: the score is gathered
+    # the same epoch on every rank: the score is gathered
+    if cfg.keep == "best": _unwrap(net).load_state_dict(best_state)
     return FitResult(model=_unwrap(net), history=pd.DataFrame(rows), best_epoch=stopping.best_epoch,
                      stopped_early=len(rows) < cfg.epochs, seconds=time.perf_counter() - t_start,
                      train_seconds=float(sum(r["train_seconds"] for r in rows)))
@@ -312,7 +324,8 @@ def save_checkpoint(path: str | Path,        # where to write (atomically)
                     extra: dict | None = None) -> Path:
     "Save weights + configs + preprocessing state, loadable with weights_only=True."
     mc = model_config.to_dict() if isinstance(model_config, Config) else dict(model_config)
-    ckpt = {"format": "mmdr-checkpoint-1", "state_dict": {k: v.detach().cpu() for k, v in _unwrap(model).state_dict().items()},
+    ckpt = {"format": "mmdr-checkpoint-1",
+            "state_dict": {k: v.detach().cpu() for k, v in _unwrap(model).state_dict().items()},
             "model_config": json.dumps(mc), "spec": spec.to_json(), "class_names": list(spec.class_names),
             "preprocessor": json.dumps(preprocessor.state if preprocessor else None), "extra": json.dumps(extra or {})}
     with atomic_path(path) as tmp: torch.save(ckpt, tmp)
