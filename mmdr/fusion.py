@@ -585,6 +585,7 @@ def fit_product_weights(log_probs: torch.Tensor,  # (N, K, C) the experts' log-p
     # an expert that is never wrong on validation: not infinitely trusted
     return log_w.detach().exp().clamp(max=100)
 
+# %% ../nbs/11_fusion.ipynb #2e4ad1e2
 @torch.no_grad()
 def fit_product(model: nn.Module,   # a late-fusion model with operator "product" or "weighted_product"
                 batches             # validation batches (e.g. make_loader(data.valid, 256))
