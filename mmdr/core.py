@@ -9,9 +9,7 @@ from dataclasses import dataclass, asdict, fields
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['PORTABLE_ENV', 'NUMERICS_MODES', 'numerics_mode', 'portable_env', 'apply_numerics', 'cpu_name', 'numerics_state',
-           'numerics_key', 'check_numerics', 'set_seed', 'torch_threads', 'get_device', 'Config', 'Paths', 'paths',
-           'atomic_path', 'atomic_write', 'forward_moved']
+__all__ = ['numerics_state', 'numerics_key', 'set_seed', 'torch_threads', 'get_device', 'Config', 'paths']
 
 # %% ../nbs/00_core.ipynb #19985217
 PORTABLE_ENV = {"ATEN_CPU_CAPABILITY": "avx2", "MKL_CBWR": "AVX2,STRICT", "ONEDNN_MAX_CPU_ISA": "AVX2"}
@@ -30,10 +28,12 @@ def portable_env(machine: str | None = None  # platform.machine() of the CPU (de
     return dict(PORTABLE_ENV) if machine in ("x86_64", "amd64", "x64") else {}
 
 def apply_numerics(mode: str | None = None) -> dict:
-    "Put the setting's variables in os.environ (this process and every child inherits them); call before torch computes."
+    """Put the setting's variables in os.environ (this process and every child inherits them); call before torch
+    computes."""
     mode = mode or numerics_mode()
     os.environ["MMDR_NUMERICS"] = mode
-    for k in filter(None, os.environ.pop("MMDR_NUMERICS_SET", "").split(",")): os.environ.pop(k, None)   # caps mmdr set, not yours
+    # caps mmdr set, not yours
+    for k in filter(None, os.environ.pop("MMDR_NUMERICS_SET", "").split(",")): os.environ.pop(k, None)
     env = portable_env() if mode == "portable" else {}
     os.environ.update(env)
     if env: os.environ["MMDR_NUMERICS_SET"] = ",".join(env)   # so a child asked for native drops them
@@ -54,24 +54,29 @@ def cpu_name() -> str:
     except OSError: pass
     return platform.processor() or platform.machine()
 
+# %% ../nbs/00_core.ipynb #43d9e74d
 def numerics_state() -> dict:
     "What the numerics of this process are: the setting, torch's CPU capability in effect, the caps, the CPU."
-    return {"mode": numerics_mode(), "cpu_capability": torch.backends.cpu.get_cpu_capability(), "machine": platform.machine(),
-            "cpu": cpu_name(), "env": {k: os.environ.get(k) for k in PORTABLE_ENV}}
+    return {"mode": numerics_mode(), "cpu_capability": torch.backends.cpu.get_cpu_capability(),
+            "machine": platform.machine(), "cpu": cpu_name(), "env": {k: os.environ.get(k) for k in PORTABLE_ENV}}
 
 def numerics_key() -> dict:
-    "The part of a run's cache key that numerics decide: the same on every AVX2 CPU when portable; the CPU too when native."
+    """The part of a run's cache key that numerics decide: the same on every AVX2 CPU when portable; the CPU too when
+    native."""
     s = numerics_state()
-    return {"mode": s["mode"], "cpu_capability": s["cpu_capability"], **({"cpu": s["cpu"]} if s["mode"] == "native" else {})}
+    return {"mode": s["mode"], "cpu_capability": s["cpu_capability"],
+            **({"cpu": s["cpu"]} if s["mode"] == "native" else {})}
 
+# %% ../nbs/00_core.ipynb #85332b29
 def check_numerics() -> dict:
     "numerics_state(), or a clear error when the portable setting was asked for but did not take effect."
     s = numerics_state()
     want = portable_env(s["machine"]).get("ATEN_CPU_CAPABILITY")
     if s["mode"] == "portable" and want and s["cpu_capability"] != want.upper():
-        raise RuntimeError(f"portable numerics were asked for (MMDR_NUMERICS=portable) but torch computes with {s['cpu_capability']} "
-                           f"kernels, not {want.upper()}: torch ran before mmdr could cap it (import mmdr before using torch, or "
-                           f"start Python with ATEN_CPU_CAPABILITY={want}), or this CPU lacks {want.upper()} "
+        raise RuntimeError(f"portable numerics were asked for (MMDR_NUMERICS=portable) but torch computes with "
+                           f"{s['cpu_capability']} kernels, not {want.upper()}: torch ran before mmdr could cap it "
+                           f"(import mmdr before using torch, or start Python with ATEN_CPU_CAPABILITY={want}), or "
+                           f"this CPU lacks {want.upper()} "
                            f"(then set MMDR_NUMERICS=native: results are this CPU's own)")
     return s
 
@@ -126,7 +131,8 @@ def get_device(device: str | torch.device = "auto" # "auto", "cpu", "cuda", "cud
 
 # %% ../nbs/00_core.ipynb #734710ed
 def _jsonable(o):
-    if dataclasses.is_dataclass(o) and not isinstance(o, type): return {f.name: _jsonable(getattr(o, f.name)) for f in fields(o)}
+    if dataclasses.is_dataclass(o) and not isinstance(o, type):
+        return {f.name: _jsonable(getattr(o, f.name)) for f in fields(o)}
     if isinstance(o, dict): return {str(k): _jsonable(v) for k, v in o.items()}
     if isinstance(o, (list, tuple)): return [_jsonable(v) for v in o]
     if isinstance(o, (np.integer,)): return int(o)
@@ -166,6 +172,7 @@ class Paths:
     @property
     def cache(self) -> Path: return Path(os.environ.get("MMDR_CACHE", self.root / ".cache" / "mmdr"))
 
+# %% ../nbs/00_core.ipynb #f6a4feb3
 def paths(root: str | Path | None = None # defaults to the checkout holding mmdr, else the working directory
          ) -> Paths:
     "Project paths: figures/, runs/ (ignored), nbs/ and the run cache."

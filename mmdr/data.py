@@ -14,9 +14,8 @@ from fastcore.basics import patch
 from .core import Config
 
 # %% auto #0
-__all__ = ['MODALITIES', 'DEFAULT_SPLIT', 'Cohort', 'DataSpec', 'toy_cohort', 'cohort_fingerprint', 'split_indices',
-           'split_cohort', 'Preprocessor', 'Prepared', 'prepare', 'ImageAugment', 'CohortDataset', 'make_loader',
-           'to_device']
+__all__ = ['MODALITIES', 'DEFAULT_SPLIT', 'Cohort', 'DataSpec', 'toy_cohort', 'cohort_fingerprint', 'split_cohort',
+           'Preprocessor', 'prepare', 'ImageAugment', 'make_loader', 'to_device']
 
 # %% ../nbs/01_data.ipynb #e4850e40
 MODALITIES = ("image", "text", "tabular", "series")
@@ -80,7 +79,8 @@ def spec(self: Cohort) -> DataSpec:
                     image_shape=list(x["image"].shape[1:]) if "image" in x else None,
                     vocab_size=len(self.vocab) if ("text" in x and self.vocab) else None,
                     text_len=int(x["text"].shape[1]) if "text" in x else None,
-                    tabular_dim=(int(x["tabular"].shape[1]) * (1 if self.meta.get("preprocessed") else 2)   # + missing indicators
+                    # + missing indicators
+                    tabular_dim=(int(x["tabular"].shape[1]) * (1 if self.meta.get("preprocessed") else 2)
                                  if "tabular" in x else None),
                     series_shape=list(x["series"].shape[1:]) if "series" in x else None)
 
@@ -125,7 +125,8 @@ def validate(self: Cohort) -> Cohort:
             if oob.any(): bad(f"token ids outside the vocabulary (size {len(self.vocab)})", oob)
         else:
             flat = v.reshape(n, -1)
-            finite = torch.isfinite(flat) | (torch.isnan(flat) if m in _NAN_OK else torch.zeros_like(flat, dtype=torch.bool))
+            finite = torch.isfinite(flat) | (torch.isnan(flat) if m in _NAN_OK
+                                             else torch.zeros_like(flat, dtype=torch.bool))
             if not finite.all():
                 why = " (NaN marks a missing measurement; inf is never allowed)" if m in _NAN_OK else ""
                 bad(f"non-finite values in {m}{why}", ~finite.all(1).numpy())
@@ -159,7 +160,8 @@ def toy_cohort(n: int = 60,            # patients
         v[~mask[m]] = 0
         if m in lengths: lengths[m][~mask[m]] = 0
     return Cohort(x=x, y=y, patient_id=[f"TOY-{i:03d}" for i in range(n)], mask=mask,
-                  class_names=[f"class_{k}" for k in range(num_classes)], vocab=["<pad>", "<unk>"] + [f"w{i}" for i in range(2, 10)],
+                  class_names=[f"class_{k}" for k in range(num_classes)],
+                  vocab=["<pad>", "<unk>"] + [f"w{i}" for i in range(2, 10)],
                   feature_names=[f"lab_{i}" for i in range(4)], series_names=["hr", "temp"], lengths=lengths,
                   texts=[""] * n).validate()
 
@@ -173,7 +175,8 @@ def hide(self: Cohort, hidden) -> Cohort:
         if m not in self.x: raise ValueError(f"cannot hide {m!r}: the cohort has {list(self.modalities)}")
         keep = self.mask[m] & ~torch.as_tensor(h, dtype=torch.bool)
         c.mask[m] = keep
-        c.x[m] = torch.where(keep.view(-1, *[1] * (self.x[m].ndim - 1)), self.x[m], torch.zeros((), dtype=self.x[m].dtype))
+        c.x[m] = torch.where(keep.view(-1, *[1] * (self.x[m].ndim - 1)), self.x[m],
+                             torch.zeros((), dtype=self.x[m].dtype))
         if m in c.lengths: c.lengths[m] = c.lengths[m] * keep.to(c.lengths[m].dtype)
     return c
 
@@ -198,13 +201,15 @@ def cohort_fingerprint(cohort: Cohort) -> str:
     h.update(json.dumps([cohort.class_names, cohort.patient_id]).encode())
     h.update(cohort.y.numpy().tobytes())
     for m in cohort.modalities:
-        h.update(m.encode()); h.update(cohort.x[m].contiguous().numpy().tobytes()); h.update(cohort.mask[m].numpy().tobytes())
+        h.update(m.encode()); h.update(cohort.x[m].contiguous().numpy().tobytes())
+        h.update(cohort.mask[m].numpy().tobytes())
         if m in cohort.lengths: h.update(cohort.lengths[m].numpy().tobytes())
     return h.hexdigest()[:24]
 
 # %% ../nbs/01_data.ipynb #447a0992
 DEFAULT_SPLIT = (0.7, 0.15, 0.15)   # train, valid, test fractions, by patient: the paper's split
 
+# %% ../nbs/01_data.ipynb #e49d9153
 def split_indices(y,                                   # (N,) class labels
                   fractions: tuple = DEFAULT_SPLIT,  # train, valid, test
                   seed: int = 0,                        # split seed
@@ -221,9 +226,11 @@ def split_indices(y,                                   # (N,) class labels
         g = rng.permutation(g)
         n_valid, n_test = int(round(len(g) * fractions[1])), int(round(len(g) * fractions[2]))
         n_train = len(g) - n_valid - n_test
-        parts["train"].append(g[:n_train]); parts["valid"].append(g[n_train:n_train + n_valid]); parts["test"].append(g[n_train + n_valid:])
+        parts["train"].append(g[:n_train]); parts["valid"].append(g[n_train:n_train + n_valid])
+        parts["test"].append(g[n_train + n_valid:])
     return {k: np.sort(np.concatenate(v)) for k, v in parts.items()}
 
+# %% ../nbs/01_data.ipynb #60e3c222
 def split_cohort(cohort: Cohort, fractions: tuple = DEFAULT_SPLIT, seed: int = 0) -> dict:
     "Split a cohort into {'train', 'valid', 'test'} cohorts by patient, stratified by class."
     cohort.validate()
@@ -234,11 +241,13 @@ def split_cohort(cohort: Cohort, fractions: tuple = DEFAULT_SPLIT, seed: int = 0
 def _real_steps(c: Cohort, m: str) -> torch.Tensor:
     "(N, L) bool: the time steps of modality `m` that hold data (observed patient, step < its length)."
     n, L = c.x[m].shape[:2]
-    steps = torch.arange(L).view(1, -1) < c.lengths[m].view(-1, 1) if m in c.lengths else torch.ones(n, L, dtype=torch.bool)
+    steps = (torch.arange(L).view(1, -1) < c.lengths[m].view(-1, 1) if m in c.lengths
+             else torch.ones(n, L, dtype=torch.bool))
     return steps & c.mask[m].view(-1, 1)
 
 class Preprocessor:
-    "Everything learned from data (lab scaling, series fill and scaling, vocabulary, image scaling), fitted on the training part only."
+    """Everything learned from data (lab scaling, series fill and scaling, vocabulary, image scaling), fitted on the
+    training part only."""
     def __init__(self, state: dict | None = None,
                  text_min_count: int = 1):       # a token must occur this often in training notes to keep its id
         self.state, self.text_min_count = state, text_min_count
@@ -264,10 +273,13 @@ class Preprocessor:
         mean = torch.nanmean(t, 0)
         never = torch.isnan(mean)
         if never.any():
-            names = [train.feature_names[i] if train.feature_names else str(i) for i in never.nonzero().flatten().tolist()]
-            raise ValueError(f"tabular feature(s) {names} are missing for every training patient; drop them before fitting")
+            names = [train.feature_names[i] if train.feature_names else str(i)
+                     for i in never.nonzero().flatten().tolist()]
+            raise ValueError(f"tabular feature(s) {names} are missing for every training patient; drop them before "
+                             f"fitting")
         std = torch.nanmean((t - mean) ** 2, 0).sqrt()
-        return {"tabular_mean": mean.tolist(), "tabular_std": std.clamp_min(1e-6).tolist(), "tabular_constant": (std < 1e-6).tolist()}
+        return {"tabular_mean": mean.tolist(), "tabular_std": std.clamp_min(1e-6).tolist(),
+                "tabular_constant": (std < 1e-6).tolist()}
 
     def _fit_series(self, train):
         s = train.x["series"][_real_steps(train, "series")]          # (real steps, C), NaN = not measured
@@ -275,8 +287,10 @@ class Preprocessor:
         if len(s) == 0: return {"series_fill": [0.0] * C, "series_mean": [0.0] * C, "series_std": [1.0] * C}
         never = torch.isnan(s).all(0)
         if never.any():
-            names = [train.series_names[i] if train.series_names else str(i) for i in never.nonzero().flatten().tolist()]
-            raise ValueError(f"series channel(s) {names} are missing at every real step of every training patient; drop them")
+            names = [train.series_names[i] if train.series_names else str(i)
+                     for i in never.nonzero().flatten().tolist()]
+            raise ValueError(f"series channel(s) {names} are missing at every real step of every training patient; "
+                             f"drop them")
         fill = torch.nanmedian(s, 0).values
         s = torch.where(torch.isnan(s), fill, s)
         return {"series_fill": fill.tolist(), "series_mean": s.mean(0).tolist(),
@@ -287,14 +301,16 @@ class Preprocessor:
 def transform(self: Preprocessor, cohort: Cohort) -> Cohort:
     "A new cohort with standardised tensors; absent modalities and padded steps stay zero."
     if self.state is None: raise ValueError("call fit(train_cohort) before transform")
-    if cohort.meta.get("preprocessed"): raise ValueError("this cohort is already preprocessed; transform the raw cohort instead")
+    if cohort.meta.get("preprocessed"):
+        raise ValueError("this cohort is already preprocessed; transform the raw cohort instead")
     st, x = self.state, dict(cohort.x)
     def z(v, mean, std): return (v - torch.tensor(mean, dtype=v.dtype)) / torch.tensor(std, dtype=v.dtype)
     def present(m, v): return cohort.mask[m].view(-1, *[1] * (v.ndim - 1))
     if "tabular" in x:
         t = x["tabular"]; miss = torch.isnan(t)
         vals = torch.nan_to_num(z(t, st["tabular_mean"], st["tabular_std"]), nan=0.0)
-        vals = vals.masked_fill(torch.tensor(st.get("tabular_constant", [False] * t.shape[1])), 0.0) * present("tabular", t)
+        vals = (vals.masked_fill(torch.tensor(st.get("tabular_constant", [False] * t.shape[1])), 0.0)
+                * present("tabular", t))
         x["tabular"] = torch.cat([vals, miss.float() * present("tabular", t)], 1)              # (N, 2F)
     if "image" in x: x["image"] = z(x["image"], st["image_mean"], st["image_std"]) * present("image", x["image"])
     if "series" in x:
@@ -320,11 +336,13 @@ class Prepared:
     indices: dict        # part -> positions of its patients in the full cohort
     seed: int
 
+# %% ../nbs/01_data.ipynb #2977c1e6
 def prepare(cohort: Cohort,                             # the raw cohort (synthetic or from mmdr.sources)
             seed: int = 0,                              # the split seed
             fractions: tuple = DEFAULT_SPLIT        # train, valid, test
            ) -> Prepared:
-    "Split by patient (stratified, seeded), fit every data-dependent step on the training part, transform the three parts."
+    """Split by patient (stratified, seeded), fit every data-dependent step on the training part, transform the three
+    parts."""
     cohort.validate()
     idx = split_indices(cohort.y.numpy(), fractions, seed)
     raw = {k: cohort.subset(v) for k, v in idx.items()}
@@ -338,7 +356,8 @@ class ImageAugment:
                  scale: tuple = (0.9, 1.1),          # zoom range
                  hflip: float = 0.5):                # probability of a left/right flip
         if degrees < 0 or not (0 < scale[0] <= scale[1]) or not 0 <= hflip <= 1:
-            raise ValueError(f"bad augmentation: degrees={degrees} must be >= 0, 0 < scale[0] <= scale[1] (got {scale}), 0 <= hflip <= 1 (got {hflip})")
+            raise ValueError(f"bad augmentation: degrees={degrees} must be >= 0, 0 < scale[0] <= scale[1] (got "
+                             f"{scale}), 0 <= hflip <= 1 (got {hflip})")
         self.degrees, self.scale, self.hflip = degrees, scale, hflip
     def __call__(self, images: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
         B = images.shape[0]
@@ -367,11 +386,13 @@ class CohortDataset(torch.utils.data.Dataset):
         for m, v in c.x.items():
             b[m] = v[idx]
             if m in c.lengths: b[f"{m}_len"] = c.lengths[m][idx]
-        if self.augment is not None and "image" in b: b["image"] = self.augment(b["image"], self.generator) * c.mask["image"][idx].view(-1, 1, 1, 1)
+        if self.augment is not None and "image" in b:
+            b["image"] = self.augment(b["image"], self.generator) * c.mask["image"][idx].view(-1, 1, 1, 1)
         b["mask"] = {m: v[idx] for m, v in c.mask.items()}
         b["label"], b["index"] = c.y[idx], idx
         return b
 
+# %% ../nbs/01_data.ipynb #b973dc05
 def _identity(b): return b
 
 def make_loader(cohort: Cohort,
@@ -390,4 +411,5 @@ def make_loader(cohort: Cohort,
 
 def to_device(batch: dict, device) -> dict:
     "Move every tensor of a (nested) batch to `device`."
-    return {k: to_device(v, device) if isinstance(v, dict) else v.to(device, non_blocking=True) for k, v in batch.items()}
+    return {k: to_device(v, device) if isinstance(v, dict) else v.to(device, non_blocking=True)
+            for k, v in batch.items()}

@@ -12,8 +12,7 @@ from fastcore.basics import patch
 from torchvision.models import VisionTransformer, resnet18
 
 # %% auto #0
-__all__ = ['ENCODERS', 'ENCODER_MODALITIES', 'num_params', 'conv_block', 'CNNEncoder', 'PatchEmbed', 'ViTEncoder',
-           'reverse_valid', 'RNNEncoder', 'FCNEncoder', 'make_encoder', 'time_train_step']
+__all__ = ['num_params', 'CNNEncoder', 'ViTEncoder', 'RNNEncoder', 'FCNEncoder', 'time_train_step']
 
 # %% ../nbs/10_encoders.ipynb #ef10d4ab
 def num_params(module: nn.Module,           # any model
@@ -39,6 +38,7 @@ def conv_block(in_channels: int,    # channels in
     return nn.Sequential(nn.Conv2d(in_channels, out_channels, 3, stride, 1, bias=False),
                          nn.BatchNorm2d(out_channels), nn.ReLU(inplace=True))
 
+# %% ../nbs/10_encoders.ipynb #6b01bf47
 class CNNEncoder(nn.Module):
     "Space-to-depth stem, conv stages that halve the side, global pooling, a linear map to `out_dim` features."
     def __init__(self,
@@ -46,14 +46,17 @@ class CNNEncoder(nn.Module):
                  out_dim: int = 64,                 # feature size handed to fusion
                  channels: tuple = (16, 32, 64),    # one stage per entry; each halves the side
                  stem: int = 2,                     # fold stem x stem pixel blocks into channels first (1 = off)
-                 downsample: str = "max",           # how a stage halves the side: "max" (a max pool after it) or "stride" (its first conv)
+                 # how a stage halves the side: "max" (a max pool after it) or "stride" (its first conv)
+                 downsample: str = "max",
                  convs_per_block: int = 1,          # 3x3 conv blocks per stage
-                 pool: str = "avgmax",              # global pooling: "avg", or "avgmax" (average and maximum, concatenated)
+                 # global pooling: "avg", or "avgmax" (average and maximum, concatenated)
+                 pool: str = "avgmax",
                  arch: str = "compact",             # "compact" or "resnet18" (torchvision, random weights)
                  dropout: float = 0.0):             # dropout before the projection
         super().__init__()
         _check_positive(in_channels=in_channels, out_dim=out_dim, stem=stem, convs_per_block=convs_per_block)
-        if downsample not in ("stride", "max"): raise ValueError(f"unknown downsample {downsample!r}; use 'stride' or 'max'")
+        if downsample not in ("stride", "max"):
+            raise ValueError(f"unknown downsample {downsample!r}; use 'stride' or 'max'")
         if pool not in ("avg", "avgmax"): raise ValueError(f"unknown pool {pool!r}; use 'avg' or 'avgmax'")
         self.stem, self.pool = (stem if arch == "compact" else 1), pool
         if arch == "compact":
@@ -75,7 +78,8 @@ class CNNEncoder(nn.Module):
     def forward_features(self, x):         # (B, C, H, W) -> (B, num_features, H', W')
         if x.ndim != 4: raise ValueError(f"CNNEncoder expects images (B, C, H, W), got shape {tuple(x.shape)}")
         if x.shape[-1] % self.stem or x.shape[-2] % self.stem:
-            raise ValueError(f"image sides {tuple(x.shape[-2:])} must be multiples of stem={self.stem}; resize, or use stem=1")
+            raise ValueError(f"image sides {tuple(x.shape[-2:])} must be multiples of stem={self.stem}; resize, or use "
+                             f"stem=1")
         return self.body(x)
 
     def forward_head(self, fmap):          # (B, num_features, H', W') -> (B, out_dim)
@@ -99,7 +103,8 @@ class PatchEmbed(nn.Conv2d):
 
 # %% ../nbs/10_encoders.ipynb #bc447f91
 class ViTEncoder(nn.Module):
-    "torchvision's VisionTransformer with an `in_channels` patch projection; the class token (or the patches' mean), projected, is the feature."
+    """torchvision's VisionTransformer with an `in_channels` patch projection; the class token (or the patches'
+    mean), projected, is the feature."""
     def __init__(self,
                  image_size: int = 64,         # side of the (square) input image
                  in_channels: int = 1,         # grey-level scans have one channel
@@ -109,14 +114,16 @@ class ViTEncoder(nn.Module):
                  num_layers: int = 2,          # transformer blocks
                  num_heads: int = 4,           # attention heads per block
                  mlp_dim: int | None = None,   # width of each block's MLP (default 2 * hidden_dim)
-                 pool: str = "cls",            # the feature: the class token ("cls") or the mean of the patch tokens ("mean")
+                 # the feature: the class token ("cls") or the mean of the patch tokens ("mean")
+                 pool: str = "cls",
                  out_dim: int = 64,            # feature size handed to fusion
                  dropout: float = 0.0):        # dropout inside the transformer and before the projection
         super().__init__()
         _check_positive(image_size=image_size, in_channels=in_channels, hidden_dim=hidden_dim,
                         num_layers=num_layers, num_heads=num_heads, out_dim=out_dim)
         if pool not in ("cls", "mean"): raise ValueError(f"unknown pool {pool!r}; use 'cls' or 'mean'")
-        if hidden_dim % num_heads: raise ValueError(f"hidden_dim={hidden_dim} must be divisible by num_heads={num_heads}")
+        if hidden_dim % num_heads:
+            raise ValueError(f"hidden_dim={hidden_dim} must be divisible by num_heads={num_heads}")
         if grid is not None:
             _check_positive(grid=grid)
             patch_size = math.ceil(image_size / grid)
@@ -140,7 +147,8 @@ class ViTEncoder(nn.Module):
 
     def forward_features(self, x):          # (B, C, H, W) -> (B, 1 + num_tokens, hidden_dim)
         if x.ndim != 4 or x.shape[-1] != self.image_size or x.shape[-2] != self.image_size:
-            raise ValueError(f"ViTEncoder was built for (B, C, {self.image_size}, {self.image_size}) images, got {tuple(x.shape)}")
+            raise ValueError(f"ViTEncoder was built for (B, C, {self.image_size}, {self.image_size}) images, got "
+                             f"{tuple(x.shape)}")
         pad = self.padded_size - self.image_size
         if pad: x = F.pad(x, (pad // 2, pad - pad // 2, pad // 2, pad - pad // 2))
         tokens = self.vit._process_input(x)                       # (B, N, hidden_dim): patches, linearly mapped
@@ -164,7 +172,8 @@ def reverse_valid(x: torch.Tensor,        # (B, T, ...) a padded batch of sequen
 
 # %% ../nbs/10_encoders.ipynb #7785a5c6
 class RNNEncoder(nn.Module):
-    "Embedding (tokens) or linear (series) front, an LSTM/GRU (both ways), its outputs pooled over the valid steps, projected."
+    """Embedding (tokens) or linear (series) front, an LSTM/GRU (both ways), its outputs pooled over the valid steps,
+    projected."""
     def __init__(self,
                  vocab_size: int | None = None,  # token input: size of the vocabulary (id 0 = <pad>)
                  in_features: int | None = None, # series input: channels per step
@@ -172,8 +181,10 @@ class RNNEncoder(nn.Module):
                  hidden_dim: int = 64,           # RNN state size, per direction
                  num_layers: int = 1,            # stacked RNN layers
                  cell: str = "gru",              # "gru" or "lstm"
-                 bidirectional: bool = False,    # also read the sequence backwards (a second RNN over each reversed sequence)
-                 pool: str = "max",              # "last" valid state, "mean" / "max" over the valid steps, or "meanmax" (both)
+                 # also read the sequence backwards (a second RNN over each reversed sequence)
+                 bidirectional: bool = False,
+                 # "last" valid state, "mean" / "max" over the valid steps, or "meanmax" (both)
+                 pool: str = "max",
                  out_dim: int = 64,              # feature size handed to fusion
                  dropout: float = 0.0,           # between RNN layers and before the projection
                  pad_id: int = 0):               # token id of <pad>
@@ -185,14 +196,16 @@ class RNNEncoder(nn.Module):
         if cell not in cells: raise ValueError(f"unknown RNN cell {cell!r}; use 'lstm' or 'gru'")
         if pool not in ("last", "mean", "max", "meanmax"):
             raise ValueError(f"unknown pooling {pool!r}; use 'last', 'mean', 'max' or 'meanmax'")
-        self.tokens, self.pad_id, self.bidirectional, self.pool, self.out_dim = vocab_size is not None, pad_id, bidirectional, pool, out_dim
+        self.tokens, self.pad_id, self.bidirectional, self.pool, self.out_dim = (vocab_size is not None, pad_id,
+                                                                                 bidirectional, pool, out_dim)
         if self.tokens:
             _check_positive(vocab_size=vocab_size)
             self.front = nn.Embedding(vocab_size, embed_dim, padding_idx=pad_id)
         else:
             _check_positive(in_features=in_features)
             self.front = nn.Linear(in_features, embed_dim)
-        rnn = lambda: cells[cell](embed_dim, hidden_dim, num_layers, batch_first=True, dropout=dropout if num_layers > 1 else 0.0)
+        rnn = lambda: cells[cell](embed_dim, hidden_dim, num_layers, batch_first=True,
+                                  dropout=dropout if num_layers > 1 else 0.0)
         self.rnn = rnn()                                          # reads each sequence forwards
         self.rnn_reverse = rnn() if bidirectional else None       # reads each sequence backwards
         self.hidden_dim = hidden_dim
@@ -207,7 +220,8 @@ class RNNEncoder(nn.Module):
 
 # %% ../nbs/10_encoders.ipynb #37f0d9ea
 @patch
-def forward_features(self: RNNEncoder, x, lengths=None):  # (B, T) ids or (B, T, C) values -> (B, T', D * hidden_dim), (B,)
+# (B, T) ids or (B, T, C) values -> (B, T', D * hidden_dim), (B,)
+def forward_features(self: RNNEncoder, x, lengths=None):
     "The RNN's output at every step (exact at the valid steps; backward half second), and the valid lengths."
     want = 2 if self.tokens else 3
     if x.ndim != want:
@@ -233,7 +247,8 @@ def forward_head(self: RNNEncoder, out, lengths):   # (B, T', D * hidden_dim), (
     elif self.pool == "meanmax": h = torch.cat([mean(), peak()], 1)                             # (B, 2 * D * hidden)
     else:
         h = out[torch.arange(len(out), device=out.device), lengths - 1]       # forward direction: last valid step
-        if self.bidirectional: h = torch.cat([h[:, :self.hidden_dim], out[:, 0, self.hidden_dim:]], 1)  # backward: step 0
+        # backward: step 0
+        if self.bidirectional: h = torch.cat([h[:, :self.hidden_dim], out[:, 0, self.hidden_dim:]], 1)
     return self.head(h)
 
 @patch
@@ -271,7 +286,9 @@ ENCODER_MODALITIES = {"cnn": ("image",), "vit": ("image",), "rnn": ("text", "ser
 
 def _need(spec, field, modality):
     v = getattr(spec, field, None)
-    if v is None: raise ValueError(f"the DataSpec has no {field} for modality {modality!r}; was it built from a cohort with {modality}?")
+    if v is None:
+        raise ValueError(f"the DataSpec has no {field} for modality {modality!r}; was it built from a cohort with "
+                         f"{modality}?")
     return v
 
 def make_encoder(encoder: str,     # "cnn", "vit", "rnn" or "fcn"
@@ -283,7 +300,8 @@ def make_encoder(encoder: str,     # "cnn", "vit", "rnn" or "fcn"
     "Build encoder `encoder` for `modality`, its input sizes taken from `spec`."
     if encoder not in ENCODERS: raise ValueError(f"unknown encoder {encoder!r}; choose one of {list(ENCODERS)}")
     if modality not in ENCODER_MODALITIES[encoder]:
-        raise ValueError(f"encoder {encoder!r} cannot read modality {modality!r}; it reads {list(ENCODER_MODALITIES[encoder])}")
+        raise ValueError(f"encoder {encoder!r} cannot read modality {modality!r}; it reads "
+                         f"{list(ENCODER_MODALITIES[encoder])}")
     if modality not in spec.modalities:
         raise ValueError(f"the data has no {modality!r} modality (it has {list(spec.modalities)})")
     if modality == "image":

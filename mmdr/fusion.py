@@ -15,12 +15,8 @@ from .data import MODALITIES, DataSpec
 from .encoders import ENCODERS, ENCODER_MODALITIES, make_encoder, num_params, RNNEncoder
 
 # %% auto #0
-__all__ = ['LEVELS', 'PRODUCT_OPERATORS', 'DEFAULT_OPERATOR', 'DEFAULT_MODALITY', 'SCHEMES', 'FEATURES', 'OPERATORS',
-           'TOKENIZERS', 'LEVEL_MODELS', 'BranchConfig', 'ModelConfig', 'paper_model', 'single_branch', 'parent_model',
-           'ablate', 'read_masks', 'drop_modalities', 'Branch', 'masked_log_softmax', 'masked_softmax', 'ConcatFusion',
-           'AttentionFusion', 'WeightedSumFusion', 'GatedFusion', 'TensorFusion', 'ImageTokens', 'TextTokens',
-           'TabularTokens', 'SeriesTokens', 'product_of_experts', 'EarlyFusion', 'AuxOutput', 'IntermediateFusion',
-           'LateFusion', 'class_frequencies', 'set_class_prior', 'build_model']
+__all__ = ['BranchConfig', 'ModelConfig', 'paper_model', 'single_branch', 'parent_model', 'ablate', 'drop_modalities',
+           'product_of_experts', 'AuxOutput', 'class_frequencies', 'set_class_prior', 'build_model']
 
 # %% ../nbs/11_fusion.ipynb #7c663bb9
 LEVELS = {"early": ("transformer",),
@@ -37,7 +33,8 @@ class BranchConfig(Config):
     "One branch: a name, the encoder it uses and the modality it reads."
     name: str                            # unique within a model, e.g. "cnn" or "rnn_vitals"
     encoder: str | None = None           # "cnn", "vit", "rnn" or "fcn"; default: the name
-    modality: str | None = None          # default: the encoder's usual modality (cnn/vit: image, rnn: text, fcn: tabular)
+    # default: the encoder's usual modality (cnn/vit: image, rnn: text, fcn: tabular)
+    modality: str | None = None
     feature_dim: int | None = None       # this branch's feature size; default: ModelConfig.feature_dim
     options: dict = field(default_factory=dict)  # extra encoder arguments, e.g. {"cell": "gru"}
 
@@ -56,16 +53,20 @@ class BranchConfig(Config):
 # %% ../nbs/11_fusion.ipynb #fcbe303c
 def _check_scheme(cfg):
     "A ModelConfig's training scheme and the fields that go with it (see \"Training schemes\" below)."
-    if cfg.scheme not in SCHEMES: raise ValueError(f"unknown training scheme {cfg.scheme!r}; choose one of {list(SCHEMES)}")
+    if cfg.scheme not in SCHEMES:
+        raise ValueError(f"unknown training scheme {cfg.scheme!r}; choose one of {list(SCHEMES)}")
     if cfg.scheme != "joint" and cfg.fusion == "early":
-        raise ValueError(f"the {cfg.scheme!r} scheme needs branch encoders; early fusion has none (use fusion='intermediate' or 'late')")
+        raise ValueError(f"the {cfg.scheme!r} scheme needs branch encoders; early fusion has none (use "
+                         f"fusion='intermediate' or 'late')")
     if (cfg.aux_weight > 0) != (cfg.scheme == "auxiliary"):
-        raise ValueError(f"aux_weight={cfg.aux_weight!r} with scheme {cfg.scheme!r}: the auxiliary scheme needs aux_weight > 0, "
-                         "the others aux_weight = 0")
+        raise ValueError(f"aux_weight={cfg.aux_weight!r} with scheme {cfg.scheme!r}: the auxiliary scheme needs "
+                         f"aux_weight > 0, the others aux_weight = 0")
     if cfg.scheme == "auxiliary" and cfg.fusion != "intermediate":
-        raise ValueError("the auxiliary scheme adds a head per branch to intermediate fusion; late fusion has one already")
+        raise ValueError("the auxiliary scheme adds a head per branch to intermediate fusion; late fusion has one "
+                         "already")
     if cfg.finetune_lr < 0 or (cfg.finetune_lr > 0 and cfg.scheme != "staged"):
-        raise ValueError(f"finetune_lr={cfg.finetune_lr!r}: only the staged scheme fine-tunes (finetune_lr > 0), the others take 0")
+        raise ValueError(f"finetune_lr={cfg.finetune_lr!r}: only the staged scheme fine-tunes (finetune_lr > 0), the "
+                         f"others take 0")
 
 # %% ../nbs/11_fusion.ipynb #29e44468
 @dataclass
@@ -82,17 +83,22 @@ class ModelConfig(Config):
     patch_size: int = 16           # early fusion: image patch side
     max_series_tokens: int = 32    # early fusion: a long series is cut into at most this many time patches
     rank: int = 4                  # "tensor" operator: rank of the low-rank fusion tensor
-    scheme: str = "joint"          # "joint" (one loss), "auxiliary" (+ a loss per branch) or "staged" (encoders from single-branch runs)
+    # "joint" (one loss), "auxiliary" (+ a loss per branch) or "staged" (encoders from single-branch runs)
+    scheme: str = "joint"
     aux_weight: float = 0.0        # auxiliary: weight of the branches' mean cross-entropy beside the fused one (> 0)
-    finetune_lr: float = 0.0       # staged: after the head, fine-tune everything at this learning rate (0: encoders stay frozen)
+    # staged: after the head, fine-tune everything at this learning rate (0: encoders stay frozen)
+    finetune_lr: float = 0.0
 
     def __post_init__(self):
         self.branches = [BranchConfig.from_dict(b) if isinstance(b, dict) else b for b in self.branches]
         if not self.branches: raise ValueError("a model needs at least one branch, e.g. [BranchConfig('cnn')]")
         names = [b.name for b in self.branches]
         dup = sorted({n for n in names if names.count(n) > 1})
-        if dup: raise ValueError(f"branch names must be unique, {dup} appear more than once; name them e.g. 'rnn_text', 'rnn_vitals'")
-        if self.fusion not in LEVELS: raise ValueError(f"unknown fusion level {self.fusion!r}; choose one of {list(LEVELS)}")
+        if dup:
+            raise ValueError(f"branch names must be unique, {dup} appear more than once; name them e.g. 'rnn_text', "
+                             f"'rnn_vitals'")
+        if self.fusion not in LEVELS:
+            raise ValueError(f"unknown fusion level {self.fusion!r}; choose one of {list(LEVELS)}")
         if self.operator is None: self.operator = DEFAULT_OPERATOR[self.fusion]
         if self.operator not in LEVELS[self.fusion]:
             raise ValueError(f"operator {self.operator!r} is not a {self.fusion} fusion operator; "
@@ -160,13 +166,16 @@ def read_masks(batch: dict,          # a batch dict (mmdr.data)
     masks, precomputed = {}, any(k.startswith(FEATURES) for k in batch)   # frozen encoders' features replace raw inputs
     for m in modalities:
         if m not in batch and not precomputed:
-            raise ValueError(f"the batch has no {m!r} tensor, which the model reads; it has {sorted(k for k in batch if k != 'mask')}")
-        if m not in batch["mask"]: raise ValueError(f"the batch's mask has no entry for {m!r}; it has {sorted(batch['mask'])}")
+            raise ValueError(f"the batch has no {m!r} tensor, which the model reads; it has "
+                             f"{sorted(k for k in batch if k != 'mask')}")
+        if m not in batch["mask"]:
+            raise ValueError(f"the batch's mask has no entry for {m!r}; it has {sorted(batch['mask'])}")
         mk, x = batch["mask"][m], batch.get(m, batch["mask"][m])
         if mk.shape != (len(x),): raise ValueError(f"mask[{m!r}] must have shape ({len(x)},), got {tuple(mk.shape)}")
         masks[m] = mk.to(device=x.device, dtype=torch.bool)
     return masks
 
+# %% ../nbs/11_fusion.ipynb #10e82a30
 def drop_modalities(masks: dict,     # modality -> (B,) bool presence
                     p: float,        # probability of hiding each present modality
                     generator: torch.Generator | None = None
@@ -311,7 +320,8 @@ class TextTokens(nn.Module):
     def forward(self, batch):
         x = batch["text"]
         valid = x != 0
-        if "text_len" in batch: valid &= torch.arange(x.shape[1], device=x.device) < batch["text_len"].to(x.device)[:, None]
+        if "text_len" in batch:
+            valid &= torch.arange(x.shape[1], device=x.device) < batch["text_len"].to(x.device)[:, None]
         T = max(int(valid.sum(1).max()), 1)                  # pads are trailing: cut the batch at its longest note
         x, valid = x[:, :T], valid[:, :T]
         return self.embed(x) + self.pos[:, :T], valid
@@ -321,7 +331,8 @@ class TabularTokens(nn.Module):
     "One token per lab: value * w_j + b_j, or lab j's learned missing token."
     def __init__(self, spec, d, **_):
         super().__init__()
-        if spec.tabular_dim % 2: raise ValueError(f"tabular_dim={spec.tabular_dim} must be even (values + missing indicators)")
+        if spec.tabular_dim % 2:
+            raise ValueError(f"tabular_dim={spec.tabular_dim} must be even (values + missing indicators)")
         n = self.n = spec.tabular_dim // 2
         self.weight, self.bias, self.missing = _pos_embed(n, d), _pos_embed(n, d), _pos_embed(n, d)
     def forward(self, batch):
@@ -352,7 +363,8 @@ TOKENIZERS = {"image": ImageTokens, "text": TextTokens, "tabular": TabularTokens
 def product_of_experts(log_probs: torch.Tensor,   # (B, K, C) each expert's log p_k(y | x_k)
                        present: torch.Tensor,     # (B, K) bool: which experts saw their modality
                        log_prior: torch.Tensor,   # (C,) log p(y), from the training part
-                       weights: torch.Tensor | None = None  # (K,) nonnegative weight per expert; None: 1 each (Bayes' rule)
+                       # (K,) nonnegative weight per expert; None: 1 each (Bayes' rule)
+                       weights: torch.Tensor | None = None
                       ) -> torch.Tensor:          # (B, C) log p(y | the present x_k)
     "Bayes' rule for experts independent given the class: log p(y) + Σ_k w_k (log p_k(y | x_k) − log p(y)), normalised."
     present = torch.as_tensor(present, dtype=torch.bool, device=log_probs.device)
@@ -381,7 +393,8 @@ class EarlyFusion(_Fusion):
         super().__init__(cfg, spec)
         d = cfg.feature_dim
         self.tokenizers = nn.ModuleDict({m: TOKENIZERS[m](spec, d, patch_size=cfg.patch_size,
-                                                          max_series_tokens=cfg.max_series_tokens) for m in self.modalities})
+                                                          max_series_tokens=cfg.max_series_tokens)
+                                         for m in self.modalities})
         self.type_embed = _pos_embed(len(self.modalities), d)                 # one vector per modality
         self.cls = _pos_embed(1, d)
         layer = nn.TransformerEncoderLayer(d, cfg.num_heads, 2 * d, cfg.dropout, activation="gelu",
@@ -439,6 +452,7 @@ class AuxOutput(NamedTuple):
     present: torch.Tensor                    # (B, K) bool
     weight: float                            # ModelConfig.aux_weight
 
+# %% ../nbs/11_fusion.ipynb #6a0dda0f
 class IntermediateFusion(_Branched):
     "Branch encoders, a fusion operator on their features, one head (and, auxiliary scheme, a head per branch)."
     def __init__(self, cfg, spec):
@@ -446,7 +460,8 @@ class IntermediateFusion(_Branched):
         dims = [cfg.dim(b) for b in cfg.branches]
         self.fuse = OPERATORS[cfg.operator](dims, num_heads=cfg.num_heads, out_dim=cfg.feature_dim, rank=cfg.rank)
         self.head = nn.Sequential(nn.Dropout(cfg.dropout), nn.Linear(self.fuse.out_dim, spec.num_classes))
-        self.aux_heads = (nn.ModuleDict({b.name: nn.Sequential(nn.Dropout(cfg.dropout), nn.Linear(cfg.dim(b), spec.num_classes))
+        self.aux_heads = (nn.ModuleDict({b.name: nn.Sequential(nn.Dropout(cfg.dropout),
+                                                               nn.Linear(cfg.dim(b), spec.num_classes))
                                          for b in cfg.branches}) if cfg.scheme == "auxiliary" else None)
 
     def forward(self, batch):                # -> (B, num_classes); AuxOutput when training under the auxiliary scheme
@@ -456,21 +471,25 @@ class IntermediateFusion(_Branched):
         aux = torch.stack([h(f).float() for h, f in zip(self.aux_heads.values(), feats)], 1)
         return AuxOutput(out, aux, present, self.config.aux_weight)
 
-
 # %% ../nbs/11_fusion.ipynb #6136dc07
 class LateFusion(_Branched):
-    "Each branch classifies on its own; the present branches' probabilities are averaged (equal or learned weights), or multiplied by Bayes' rule."
+    """Each branch classifies on its own; the present branches' probabilities are averaged (equal or learned
+    weights), or multiplied by Bayes' rule."""
     def __init__(self, cfg, spec):
         super().__init__(cfg, spec)
-        self.heads = nn.ModuleDict({b.name: nn.Sequential(nn.Dropout(cfg.dropout), nn.Linear(cfg.dim(b), spec.num_classes))
+        self.heads = nn.ModuleDict({b.name: nn.Sequential(nn.Dropout(cfg.dropout),
+                                                          nn.Linear(cfg.dim(b), spec.num_classes))
                                     for b in cfg.branches})
         self.weight_logits = nn.Parameter(torch.zeros(len(cfg.branches))) if cfg.operator == "learned" else None
         self.uses_prior = cfg.operator in PRODUCT_OPERATORS
         if self.uses_prior:
             K, C = len(cfg.branches), spec.num_classes
-            self.register_buffer("log_prior", torch.full((C,), -math.log(C)))   # set_prior: the training part's frequencies
-            self.register_buffer("log_temperature", torch.zeros(K))             # fit_product: one per branch, on validation
-            self.log_weights = nn.Parameter(torch.zeros(K)) if cfg.operator == "weighted_product" else None   # w_k = exp: 1 at start
+            # set_prior: the training part's frequencies
+            self.register_buffer("log_prior", torch.full((C,), -math.log(C)))
+            # fit_product: one per branch, on validation
+            self.register_buffer("log_temperature", torch.zeros(K))
+            # w_k = exp: 1 at start
+            self.log_weights = nn.Parameter(torch.zeros(K)) if cfg.operator == "weighted_product" else None
 
     def branch_logits(self, batch):          # -> (B, K, num_classes) each head's logits, (B, K) presence
         feats, present = self.features(batch)
@@ -486,17 +505,21 @@ class LateFusion(_Branched):
 
     def set_prior(self, prior):              # (num_classes,) class probabilities, e.g. class_frequencies(train.y, C)
         "Set the class prior the product divides out (a buffer: the training part's class frequencies, never learned)."
-        if not self.uses_prior: raise ValueError(f"the {self.config.operator!r} operator divides out no prior; only {list(PRODUCT_OPERATORS)} do")
+        if not self.uses_prior:
+            raise ValueError(f"the {self.config.operator!r} operator divides out no prior; only "
+                             f"{list(PRODUCT_OPERATORS)} do")
         p = torch.as_tensor(prior, dtype=torch.float64).flatten()
         if p.shape != self.log_prior.shape or not bool((p > 0).all()) or abs(float(p.sum()) - 1) > 1e-6:
-            raise ValueError(f"the prior must be {len(self.log_prior)} positive class probabilities summing to 1, got {p.tolist()}")
+            raise ValueError(f"the prior must be {len(self.log_prior)} positive class probabilities summing to 1, got "
+                             f"{p.tolist()}")
         self.log_prior.copy_(p.log().to(self.log_prior))
         return self
 
     def forward(self, batch):                # -> (B, num_classes): log of the fused probabilities
         lp, present = self.branch_log_probs(batch)
         if self.uses_prior:
-            return product_of_experts(lp, present, self.log_prior, None if self.log_weights is None else self.log_weights.exp())
+            return product_of_experts(lp, present, self.log_prior,
+                                      None if self.log_weights is None else self.log_weights.exp())
         logits = self.weight_logits if self.weight_logits is not None else lp.new_zeros(lp.shape[1])
         log_w = masked_log_softmax(logits, present)                             # (B, K), -inf where absent
         fused = torch.logsumexp(lp + log_w.unsqueeze(-1), 1)                    # log sum_k w_k p_k
@@ -512,11 +535,12 @@ def class_frequencies(labels,            # (N,) class indices of the training pa
     "The class frequencies of `labels`: the product's prior. Every class must occur, or Bayes' rule would divide by 0."
     y = torch.as_tensor(labels).long().flatten()
     if len(y) == 0: raise ValueError("no labels: the prior is the training part's class frequencies, and it is empty")
-    if int(y.min()) < 0 or int(y.max()) >= num_classes: raise ValueError(f"labels must lie in 0..{num_classes - 1}, got {int(y.min())}..{int(y.max())}")
+    if int(y.min()) < 0 or int(y.max()) >= num_classes:
+        raise ValueError(f"labels must lie in 0..{num_classes - 1}, got {int(y.min())}..{int(y.max())}")
     counts = torch.bincount(y, minlength=num_classes).double()
     if bool((counts == 0).any()):
-        raise ValueError(f"classes {(counts == 0).nonzero().flatten().tolist()} have no training patient; the product divides "
-                         f"by the prior, so every class needs at least one (counts {counts.long().tolist()})")
+        raise ValueError(f"classes {(counts == 0).nonzero().flatten().tolist()} have no training patient; the product "
+                         f"divides by the prior, so every class needs at least one (counts {counts.long().tolist()})")
     return counts / counts.sum()
 
 def set_class_prior(model: nn.Module,   # a built model
@@ -532,7 +556,8 @@ def fit_temperature(logits: torch.Tensor,  # (N, C) one expert's logits on valid
                     labels: torch.Tensor,  # (N,) their classes
                     max_iter: int = 100
                    ) -> float:
-    "The temperature T minimising the negative log-likelihood of softmax(logits / T) (temperature scaling), within [0.01, 100]."
+    """The temperature T minimising the negative log-likelihood of softmax(logits / T) (temperature scaling), within
+    [0.01, 100]."""
     z, y = logits.detach().double(), torch.as_tensor(labels).long()
     if len(z) == 0: raise ValueError("no validation patients to fit a temperature on")
     log_t = torch.zeros((), dtype=torch.float64, requires_grad=True)
@@ -540,7 +565,8 @@ def fit_temperature(logits: torch.Tensor,  # (N, C) one expert's logits on valid
     def nll():
         opt.zero_grad(); loss = F.cross_entropy(z / log_t.exp(), y); loss.backward(); return loss
     with torch.enable_grad(): opt.step(nll)
-    return float(log_t.detach().exp().clamp(0.01, 100))   # NLL is convex in 1/T: clamping keeps it below its value at T = 1
+    # NLL is convex in 1/T: clamping keeps it below its value at T = 1
+    return float(log_t.detach().exp().clamp(0.01, 100))
 
 def fit_product_weights(log_probs: torch.Tensor,  # (N, K, C) the experts' log-probabilities on validation patients
                         present: torch.Tensor,    # (N, K) bool
@@ -553,17 +579,22 @@ def fit_product_weights(log_probs: torch.Tensor,  # (N, K, C) the experts' log-p
     log_w = torch.zeros(lp.shape[1], dtype=torch.float64, requires_grad=True)
     opt = torch.optim.LBFGS([log_w], lr=1, max_iter=max_iter, line_search_fn="strong_wolfe")
     def nll():
-        opt.zero_grad(); loss = F.nll_loss(product_of_experts(lp, present, log_prior.double(), log_w.exp()), y); loss.backward(); return loss
+        opt.zero_grad(); loss = F.nll_loss(product_of_experts(lp, present, log_prior.double(), log_w.exp()), y)
+        loss.backward(); return loss
     with torch.enable_grad(): opt.step(nll)
-    return log_w.detach().exp().clamp(max=100)            # an expert that is never wrong on validation: not infinitely trusted
+    # an expert that is never wrong on validation: not infinitely trusted
+    return log_w.detach().exp().clamp(max=100)
 
+# %% ../nbs/11_fusion.ipynb #2e4ad1e2
 @torch.no_grad()
 def fit_product(model: nn.Module,   # a late-fusion model with operator "product" or "weighted_product"
                 batches             # validation batches (e.g. make_loader(data.valid, 256))
                ) -> dict:           # {branch: {"patients": n, "temperature": T_k, "weight": w_k}}
-    "Fit each branch's temperature on validation (its own NLL), then, for weighted_product, the weights (fused NLL); encoders and heads stay frozen."
+    """Fit each branch's temperature on validation (its own NLL), then, for weighted_product, the weights (fused
+    NLL); encoders and heads stay frozen."""
     if not getattr(model, "uses_prior", False):
-        raise ValueError(f"fit_product needs a late-fusion model with operator in {list(PRODUCT_OPERATORS)}, got {type(model).__name__}"
+        raise ValueError(f"fit_product needs a late-fusion model with operator in {list(PRODUCT_OPERATORS)}, got "
+                         f"{type(model).__name__}"
                          + (f" with operator {model.config.operator!r}" if hasattr(model, "config") else ""))
     was_training = model.training; model.eval()
     dev = model.log_prior.device
@@ -575,7 +606,8 @@ def fit_product(model: nn.Module,   # a late-fusion model with operator "product
     out = {}
     for k, name in enumerate(model.branches):
         n = int(present[:, k].sum())
-        t = fit_temperature(z[present[:, k], k], y[present[:, k]]) if n else 1.0   # no validation patient has it: left at 1
+        # no validation patient has it: left at 1
+        t = fit_temperature(z[present[:, k], k], y[present[:, k]]) if n else 1.0
         model.log_temperature[k] = math.log(t)
         out[name] = {"patients": n, "temperature": t, "weight": 1.0}
     if model.log_weights is not None:
@@ -592,7 +624,8 @@ def build_model(cfg: ModelConfig,   # what to build
     "Build the model described by `cfg` for data described by `spec`; `model(batch)` returns (B, num_classes) logits."
     if isinstance(cfg, dict): cfg = ModelConfig.from_dict(cfg)
     missing = [f"{b.name} ({b.modality})" for b in cfg.branches if b.modality not in spec.modalities]
-    if missing: raise ValueError(f"branches {missing} read modalities the data lacks; the data has {list(spec.modalities)}")
+    if missing:
+        raise ValueError(f"branches {missing} read modalities the data lacks; the data has {list(spec.modalities)}")
     if spec.num_classes < 2: raise ValueError(f"need at least 2 classes, the DataSpec has {spec.num_classes}")
     return LEVEL_MODELS[cfg.fusion](cfg, spec)
 

@@ -19,9 +19,8 @@ from .core import Config, set_seed, get_device, atomic_path
 from .data import Cohort, DataSpec, Preprocessor, ImageAugment, make_loader, to_device
 
 # %% auto #0
-__all__ = ['BAR_MODES', 'TrainConfig', 'is_distributed', 'rank', 'world_size', 'all_gather_cat', 'predict_logits',
-           'predict_proba', 'EarlyStopping', 'cross_entropy_loss', 'train_epoch', 'FitResult', 'evaluate',
-           'sync_buffers', 'bar_mode', 'FinalStateBar', 'progress_bar', 'fit', 'save_checkpoint', 'load_checkpoint']
+__all__ = ['TrainConfig', 'rank', 'world_size', 'predict_logits', 'predict_proba', 'evaluate', 'bar_mode', 'progress_bar', 'fit',
+           'save_checkpoint', 'load_checkpoint']
 
 # %% ../nbs/20_train.ipynb #c263759d
 _SCHEDULES = ("plateau", "cosine", "step", "none")
@@ -49,20 +48,26 @@ class TrainConfig(Config):
     progress: bool = True       # tqdm progress bar
 
     def __post_init__(self):
-        if self.lr_schedule not in _SCHEDULES: raise ValueError(f"lr_schedule must be one of {_SCHEDULES}, got {self.lr_schedule!r}")
-        if self.monitor not in _MONITORS: raise ValueError(f"monitor must be one of {list(_MONITORS)}, got {self.monitor!r}")
+        if self.lr_schedule not in _SCHEDULES:
+            raise ValueError(f"lr_schedule must be one of {_SCHEDULES}, got {self.lr_schedule!r}")
+        if self.monitor not in _MONITORS:
+            raise ValueError(f"monitor must be one of {list(_MONITORS)}, got {self.monitor!r}")
         for k in ("epochs", "batch_size", "eval_batch_size"):
             if getattr(self, k) < 1: raise ValueError(f"{k} must be >= 1, got {getattr(self, k)}")
         if self.patience is not None and self.patience < 1:
-            raise ValueError(f"patience must be >= 1, or None for no early stopping (a fixed number of epochs), got {self.patience}")
+            raise ValueError(f"patience must be >= 1, or None for no early stopping (a fixed number of epochs), got "
+                             f"{self.patience}")
         if self.keep not in ("best", "last"): raise ValueError(f"keep must be 'best' or 'last', got {self.keep!r}")
         if not self.lr > 0: raise ValueError(f"lr must be > 0, got {self.lr}")
 
 # %% ../nbs/20_train.ipynb #7d0e5f5f
 def is_distributed() -> bool: return dist.is_available() and dist.is_initialized()
+
+# %% ../nbs/20_train.ipynb #c5efd30f
 def rank() -> int: return dist.get_rank() if is_distributed() else 0
 def world_size() -> int: return dist.get_world_size() if is_distributed() else 1
 
+# %% ../nbs/20_train.ipynb #cc149e3e
 def all_gather_cat(t: torch.Tensor) -> torch.Tensor:
     "Concatenate a (n_i, ...) tensor from every rank (sizes may differ); identity in one process."
     if not is_distributed(): return t
@@ -78,13 +83,15 @@ def all_gather_cat(t: torch.Tensor) -> torch.Tensor:
 def _unwrap(model): return model.module if isinstance(model, nn.parallel.DistributedDataParallel) else model
 
 @torch.no_grad()
-def predict_logits(model: nn.Module, cohort: Cohort, batch_size: int = 256, device=None, amp: bool = True) -> torch.Tensor:
+def predict_logits(model: nn.Module, cohort: Cohort, batch_size: int = 256, device=None,
+                   amp: bool = True) -> torch.Tensor:
     "Logits (N, K) for every patient of `cohort`, in cohort order (CPU float32)."
     model = _unwrap(model)
     device = next(model.parameters()).device if device is None else get_device(device)
     was_training = model.training; model.eval()
     idx = torch.arange(rank(), len(cohort), world_size())
-    loader = make_loader(cohort.subset(idx), batch_size=batch_size) if world_size() > 1 else make_loader(cohort, batch_size=batch_size)
+    loader = (make_loader(cohort.subset(idx), batch_size=batch_size) if world_size() > 1
+              else make_loader(cohort, batch_size=batch_size))
     outs, pos = [], []
     for b in loader:
         b = to_device(b, device)
@@ -186,10 +193,14 @@ class FitResult:
         for a in ax: a.axvline(self.best_epoch, color="grey", ls="--", lw=1)
         return ax
 
+# %% ../nbs/20_train.ipynb #25453fc7
 def _scheduler(opt, cfg: TrainConfig):
-    if cfg.lr_schedule == "plateau": return torch.optim.lr_scheduler.ReduceLROnPlateau(opt, mode="min", factor=cfg.lr_factor, patience=cfg.lr_patience)
+    if cfg.lr_schedule == "plateau":
+        return torch.optim.lr_scheduler.ReduceLROnPlateau(opt, mode="min", factor=cfg.lr_factor,
+                                                          patience=cfg.lr_patience)
     if cfg.lr_schedule == "cosine": return torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=cfg.epochs)
-    if cfg.lr_schedule == "step": return torch.optim.lr_scheduler.StepLR(opt, step_size=max(1, cfg.lr_patience), gamma=cfg.lr_factor)
+    if cfg.lr_schedule == "step":
+        return torch.optim.lr_scheduler.StepLR(opt, step_size=max(1, cfg.lr_patience), gamma=cfg.lr_factor)
     return None
 
 def evaluate(model: nn.Module, cohort: Cohort, batch_size: int = 256, device=None) -> dict:
@@ -200,6 +211,7 @@ def evaluate(model: nn.Module, cohort: Cohort, batch_size: int = 256, device=Non
     return {"loss": F.cross_entropy(logits, y).item(), "acc": (pred == y).float().mean().item(),
             "f1": float(f1_score(y.numpy(), pred.numpy(), average="macro", zero_division=0))}
 
+# %% ../nbs/20_train.ipynb #96bdc09f
 def sync_buffers(model: nn.Module):
     "Under DDP, copy rank 0's buffers (BatchNorm running statistics) to every rank; a no-op in one process."
     if not is_distributed(): return
@@ -208,6 +220,7 @@ def sync_buffers(model: nn.Module):
 # %% ../nbs/20_train.ipynb #af9f65ff
 BAR_MODES = ("widget", "text", "final")
 
+# %% ../nbs/20_train.ipynb #69a6ec0f
 def bar_mode() -> str:
     "How a progress bar shows: 'widget' (a live Jupyter kernel), 'text' (one updating line) or 'final' (unattended)."
     forced = os.environ.get("MMDR_BARS", "").strip().lower()
@@ -223,6 +236,7 @@ def bar_mode() -> str:
         return "widget"
     except ImportError: return "text"
 
+# %% ../nbs/20_train.ipynb #7cf5ab35
 class FinalStateBar(tqdm.std.tqdm):
     "A text bar that draws nothing while it runs and its final state once, when closed (none if `leave=False`)."
     _closing = False
@@ -233,6 +247,7 @@ class FinalStateBar(tqdm.std.tqdm):
         self._closing = True
         super().close()
 
+# %% ../nbs/20_train.ipynb #88aedcb4
 def progress_bar(iterable=None, # what to iterate over (or None and `total=`)
                  **kwargs       # tqdm's own arguments: desc, total, initial, disable, leave, ...
                 ):
@@ -251,7 +266,8 @@ def _training_setup(model: nn.Module, train: Cohort, cfg: TrainConfig) -> tuple:
     if cfg.channels_last and device.type == "cuda": model = model.to(memory_format=torch.channels_last)
     net = nn.parallel.DistributedDataParallel(model, find_unused_parameters=True) if is_distributed() else model
     opt = torch.optim.Adam(net.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
-    sampler = (torch.utils.data.DistributedSampler(train, num_replicas=world_size(), rank=rank(), shuffle=True, seed=cfg.seed)
+    sampler = (torch.utils.data.DistributedSampler(train, num_replicas=world_size(), rank=rank(), shuffle=True,
+                                                   seed=cfg.seed)
                if is_distributed() else None)
     reads = getattr(_unwrap(model), "modalities", None)               # fusion models say what they read
     augment = ImageAugment() if cfg.augment and "image" in train.x and (reads is None or "image" in reads) else None
@@ -266,7 +282,8 @@ def fit(model: nn.Module,     # maps a batch dict to (B, K) logits
         ) -> FitResult:
     "Train `model` with the paper's recipe; return the best-on-validation model and the history."
     cfg = cfg or TrainConfig()
-    if len(train) == 0 or len(valid) == 0: raise ValueError(f"fit needs non-empty train and valid parts, got {len(train)} and {len(valid)} patients")
+    if len(train) == 0 or len(valid) == 0:
+        raise ValueError(f"fit needs non-empty train and valid parts, got {len(train)} and {len(valid)} patients")
     set_seed(cfg.seed)
     net, opt, sched, sampler, loader, device = _training_setup(model, train, cfg)
     stopping, best_state, rows = EarlyStopping(_MONITORS[cfg.monitor], cfg.patience), None, []
@@ -278,7 +295,8 @@ def fit(model: nn.Module,     # maps a batch dict to (B, K) logits
         t0 = time.perf_counter()
         stats = train_epoch(net, loader, opt, device, amp=cfg.amp and cuda, channels_last=cfg.channels_last and cuda,
                             loss_fn=loss_fn)
-        sync_buffers(net)                                              # every rank evaluates the same BatchNorm statistics
+        # every rank evaluates the same BatchNorm statistics
+        sync_buffers(net)
         ev = evaluate(net, valid, cfg.eval_batch_size, device)
         lr = opt.param_groups[0]["lr"]
         rows.append({"epoch": epoch, "train_loss": stats["loss"], "train_acc": stats["acc"],
@@ -291,7 +309,8 @@ def fit(model: nn.Module,     # maps a batch dict to (B, K) logits
         bar.set_postfix(val_loss=f"{ev['loss']:.3f}", val_acc=f"{ev['acc']:.3f}", lr=f"{lr:.1e}")
         if stopping.should_stop: break
     bar.close()
-    if cfg.keep == "best": _unwrap(net).load_state_dict(best_state)   # the same epoch on every rank: the score is gathered
+    # the same epoch on every rank: the score is gathered
+    if cfg.keep == "best": _unwrap(net).load_state_dict(best_state)
     return FitResult(model=_unwrap(net), history=pd.DataFrame(rows), best_epoch=stopping.best_epoch,
                      stopped_early=len(rows) < cfg.epochs, seconds=time.perf_counter() - t_start,
                      train_seconds=float(sum(r["train_seconds"] for r in rows)))
@@ -305,7 +324,8 @@ def save_checkpoint(path: str | Path,        # where to write (atomically)
                     extra: dict | None = None) -> Path:
     "Save weights + configs + preprocessing state, loadable with weights_only=True."
     mc = model_config.to_dict() if isinstance(model_config, Config) else dict(model_config)
-    ckpt = {"format": "mmdr-checkpoint-1", "state_dict": {k: v.detach().cpu() for k, v in _unwrap(model).state_dict().items()},
+    ckpt = {"format": "mmdr-checkpoint-1",
+            "state_dict": {k: v.detach().cpu() for k, v in _unwrap(model).state_dict().items()},
             "model_config": json.dumps(mc), "spec": spec.to_json(), "class_names": list(spec.class_names),
             "preprocessor": json.dumps(preprocessor.state if preprocessor else None), "extra": json.dumps(extra or {})}
     with atomic_path(path) as tmp: torch.save(ckpt, tmp)
