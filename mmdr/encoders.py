@@ -183,7 +183,8 @@ class RNNEncoder(nn.Module):
                  cell: str = "gru",              # "gru" or "lstm"
                  # also read the sequence backwards (a second RNN over each reversed sequence)
                  bidirectional: bool = False,
-                 # "last" valid state, "mean" / "max" over the valid steps, or "meanmax" (both)
+                 # "last" valid state, "mean" / "max" over the valid steps, "meanmax" (both), or "attention" (a
+                 # learned weighting of the valid steps: additive attention, as in hierarchical attention networks)
                  pool: str = "max",
                  out_dim: int = 64,              # feature size handed to fusion
                  dropout: float = 0.0,           # between RNN layers and before the projection
@@ -194,8 +195,8 @@ class RNNEncoder(nn.Module):
         _check_positive(embed_dim=embed_dim, hidden_dim=hidden_dim, num_layers=num_layers, out_dim=out_dim)
         cells = {"lstm": nn.LSTM, "gru": nn.GRU}
         if cell not in cells: raise ValueError(f"unknown RNN cell {cell!r}; use 'lstm' or 'gru'")
-        if pool not in ("last", "mean", "max", "meanmax"):
-            raise ValueError(f"unknown pooling {pool!r}; use 'last', 'mean', 'max' or 'meanmax'")
+        if pool not in ("last", "mean", "max", "meanmax", "attention"):
+            raise ValueError(f"unknown pooling {pool!r}; use 'last', 'mean', 'max', 'meanmax' or 'attention'")
         self.tokens, self.pad_id, self.bidirectional, self.pool, self.out_dim = (vocab_size is not None, pad_id,
                                                                                  bidirectional, pool, out_dim)
         if self.tokens:
@@ -211,6 +212,9 @@ class RNNEncoder(nn.Module):
         self.hidden_dim = hidden_dim
         width = hidden_dim * (2 if bidirectional else 1)
         self.head = _projection(width * (2 if pool == "meanmax" else 1), out_dim, dropout)
+        # a score per step from its output; built only when asked, so the other pools draw the same initial weights
+        self.attend = (nn.Sequential(nn.Linear(width, width), nn.Tanh(), nn.Linear(width, 1, bias=False))
+                       if pool == "attention" else None)
 
     def lengths(self, x, lengths=None):     # -> (B,) long, clamped to 1..T
         "Valid length of each sequence: given, or non-pad tokens, or the full length."
@@ -245,6 +249,9 @@ def forward_head(self: RNNEncoder, out, lengths):   # (B, T', D * hidden_dim), (
     if self.pool == "mean": h = mean()
     elif self.pool == "max": h = peak()
     elif self.pool == "meanmax": h = torch.cat([mean(), peak()], 1)                             # (B, 2 * D * hidden)
+    elif self.pool == "attention":                            # softmax of the step scores over the valid steps
+        weight = self.attend(out).float().masked_fill(~valid, float("-inf")).softmax(1)         # (B, T', 1)
+        h = (weight.to(out.dtype) * out).sum(1)                                                 # (B, D * hidden)
     else:
         h = out[torch.arange(len(out), device=out.device), lengths - 1]       # forward direction: last valid step
         # backward: step 0

@@ -147,6 +147,7 @@ CODE_VERSIONS = {
     "c17528d3fa4a": "7e8193e7679c",   # the schemes in their own module (20a_schemes), fit given its loss: the same bits
                                       # (also 9 paper-profile runs retrained: tests/benchmarks/results/same_bits.txt)
     "8a5e01c3e5f6": "7e8193e7679c",   # + core.forward_moved, which no training step calls
+    "c97d5a122d9b": "7e8193e7679c",   # + RNNEncoder(pool="attention"), an option no default run uses
 }
 
 @functools.lru_cache(maxsize=None)

@@ -36,6 +36,8 @@ CANDIDATES = {
     "rnn GRU, dropout 0.2": ("rnn", {"cell": "gru", "dropout": 0.2}),
     "rnn GRU, dropout 0.4": ("rnn", {"cell": "gru", "dropout": 0.4}),
     "rnn GRU, embed 64, dropout 0.4": ("rnn", {"cell": "gru", "embed_dim": 64, "dropout": 0.4}),
+    "rnn GRU, attention": ("rnn", {"cell": "gru", "pool": "attention"}),
+    "rnn bi-GRU, attention": ("rnn", {"cell": "gru", "bidirectional": True, "pool": "attention"}),
     # the recipe around the GRU (the paper fixes Adam 1e-3, batch 32, decay and early stopping, not their patience)
     "rnn GRU, patience 10": ("rnn", {"cell": "gru"}, {"patience": 10}),
     "rnn GRU, patience 10, 60 epochs": ("rnn", {"cell": "gru"}, {"patience": 10, "epochs": 60}),
