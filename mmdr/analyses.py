@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import torch
 import mmdr
-from .data import Cohort
+from .data import DEFAULT_SPLIT, Cohort
 from .train import predict_proba
 from .metrics import fmt_mean_sd, fmt_interval, seed_interval, extreme_claim
-from .runs import DEFAULT_SPLIT, RunResult, Results
+from .runs import RunResult, Results
 from .experiments import Experiment, check_pairing, fmt_comparison, model_ceilings
 from .claims import declared_family, verdict_word
 

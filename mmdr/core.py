@@ -9,7 +9,8 @@ from dataclasses import dataclass, asdict, fields
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['numerics_state', 'numerics_key', 'set_seed', 'torch_threads', 'get_device', 'Config', 'paths']
+__all__ = ['numerics_state', 'numerics_key', 'check_numerics', 'set_seed', 'torch_threads', 'get_device', 'Config', 'paths',
+           'atomic_path', 'atomic_write', 'forward_moved']
 
 # %% ../nbs/00_core.ipynb #19985217
 PORTABLE_ENV = {"ATEN_CPU_CAPABILITY": "avx2", "MKL_CBWR": "AVX2,STRICT", "ONEDNN_MAX_CPU_ISA": "AVX2"}

@@ -14,8 +14,8 @@ from fastcore.basics import patch
 from .core import Config
 
 # %% auto #0
-__all__ = ['MODALITIES', 'DEFAULT_SPLIT', 'Cohort', 'DataSpec', 'toy_cohort', 'cohort_fingerprint', 'split_cohort',
-           'Preprocessor', 'prepare', 'ImageAugment', 'make_loader', 'to_device']
+__all__ = ['MODALITIES', 'DEFAULT_SPLIT', 'Cohort', 'DataSpec', 'toy_cohort', 'cohort_fingerprint', 'split_indices',
+           'split_cohort', 'Preprocessor', 'prepare', 'ImageAugment', 'CohortDataset', 'make_loader', 'to_device']
 
 # %% ../nbs/01_data.ipynb #e4850e40
 MODALITIES = ("image", "text", "tabular", "series")

@@ -15,8 +15,9 @@ from .data import MODALITIES, DataSpec
 from .encoders import ENCODERS, ENCODER_MODALITIES, make_encoder, num_params, RNNEncoder
 
 # %% auto #0
-__all__ = ['BranchConfig', 'ModelConfig', 'paper_model', 'single_branch', 'parent_model', 'ablate', 'drop_modalities',
-           'product_of_experts', 'AuxOutput', 'class_frequencies', 'set_class_prior', 'build_model']
+__all__ = ['FEATURES', 'BranchConfig', 'ModelConfig', 'paper_model', 'single_branch', 'parent_model', 'ablate', 'drop_modalities',
+           'product_of_experts', 'AuxOutput', 'IntermediateFusion', 'class_frequencies', 'set_class_prior',
+           'build_model']
 
 # %% ../nbs/11_fusion.ipynb #7c663bb9
 LEVELS = {"early": ("transformer",),
@@ -154,9 +155,10 @@ def ablate(cfg: ModelConfig,   # the full model
     if len(names) == 1: raise ValueError(f"cannot ablate {name!r}: it is the model's only branch")
     return cfg.replace(branches=[b for b in cfg.branches if b.name != name])
 
-# %% ../nbs/11_fusion.ipynb #95b8972a
+# %% ../nbs/11_fusion.ipynb #2acc6c43
 FEATURES = "features:"   # batch key prefix of a branch's precomputed features (`frozen_features`)
 
+# %% ../nbs/11_fusion.ipynb #2cd07472
 def read_masks(batch: dict,          # a batch dict (mmdr.data)
                modalities: list      # the modalities a model reads
               ) -> dict:

@@ -10,11 +10,11 @@ from pathlib import Path
 import torch
 from .train import progress_bar
 from .core import paths, atomic_write, get_device
-from .data import Cohort, cohort_fingerprint
-from .runs import DEFAULT_SPLIT, RunSpec, RunResult, Results, cache_folder, classical_key, run_one, run_classical
+from .data import DEFAULT_SPLIT, Cohort, cohort_fingerprint
+from .runs import RunSpec, RunResult, Results, cache_folder, classical_key, run_one, run_classical
 
 # %% auto #0
-__all__ = ['Progress', 'run_grid', 'classical_grid']
+__all__ = ['Progress', 'check_scheduler', 'engines_used', 'run_grid', 'classical_grid']
 
 # %% ../nbs/30b_pool.ipynb #71d85318
 class _Stopped(BaseException):
@@ -212,7 +212,7 @@ def _pool_map(fn, jobs: dict, cohort: Cohort, cache, workers: int, on_done):
     except BaseException:          # Ctrl-C, a kernel interrupt, SIGTERM: stop the runs now, not when they would finish
         stop_pool(); raise
 
-# %% ../nbs/30b_pool.ipynb #4cda6a81
+# %% ../nbs/30b_pool.ipynb #3ab66de3
 _DASK = {"client": None, "cluster": None, "address": None, "cohort": None}
 _ENGINES = {}                      # engine -> the most workers it had for a grid of this process (for the manifest)
 
@@ -220,17 +220,6 @@ def cluster_choice(cluster=None):  # a scheduler address, "local", a distributed
     "The grid's engine as asked: `cluster`, else $MMDR_CLUSTER; None (or '') means the local pool."
     if not cluster: cluster = os.environ.get("MMDR_CLUSTER", "").strip()
     return cluster or None
-
-def check_scheduler(address: str, timeout: float = 5.0):
-    "Fail at once, naming `address`, when nothing answers there (one TCP connect, before Dask's own retries)."
-    from urllib.parse import urlsplit
-    u = urlsplit(address if "://" in address else f"tcp://{address}")
-    if u.scheme not in ("tcp", "tls") or not u.hostname: return          # other transports: Dask's own error
-    try: socket.create_connection((u.hostname, u.port or 8786), timeout=timeout).close()
-    except OSError as e:
-        raise ConnectionError(f"no Dask scheduler answers at {address} ({e.strerror or e}); start one with `dask "
-                              "scheduler` (see 30b_pool), or leave out --cluster / MMDR_CLUSTER for the local "
-                              "pool") from None
 
 def dask_client(cluster):          # a distributed.Client (used as is), "local", or a scheduler address
     "The grid's Dask client, made once and reused; 'local' starts a LocalCluster of 1-thread workers, one per core."
@@ -259,6 +248,18 @@ def close_dask():
         if _DASK[k] is not None:
             with contextlib.suppress(Exception): _DASK[k].close()
     _DASK.update(client=None, cluster=None, address=None, cohort=None)
+
+# %% ../nbs/30b_pool.ipynb #d0646678
+def check_scheduler(address: str, timeout: float = 5.0):
+    "Fail at once, naming `address`, when nothing answers there (one TCP connect, before Dask's own retries)."
+    from urllib.parse import urlsplit
+    u = urlsplit(address if "://" in address else f"tcp://{address}")
+    if u.scheme not in ("tcp", "tls") or not u.hostname: return          # other transports: Dask's own error
+    try: socket.create_connection((u.hostname, u.port or 8786), timeout=timeout).close()
+    except OSError as e:
+        raise ConnectionError(f"no Dask scheduler answers at {address} ({e.strerror or e}); start one with `dask "
+                              "scheduler` (see 30b_pool), or leave out --cluster / MMDR_CLUSTER for the local "
+                              "pool") from None
 
 def engines_used() -> dict:
     "{engine: workers} of the grids that trained runs in this process: 'dask', 'local pool' or 'this process'."

@@ -23,10 +23,11 @@ from .experiments import Experiment, compare_runs, ablation_models, TABLE1_ROWS,
 from .open_choices import code_defaults
 
 # %% auto #0
-__all__ = ['SENSITIVITY_SETS', 'sensitivity_variants', 'select_variants', 'varied_values', 'run_variants', 'sensitivity_runs',
-           'sensitivity_family', 'sensitivity_table', 'sensitivity_findings', 'sensitivity_plot']
+__all__ = ['DEFAULT_VARIANT', 'SENSITIVITY_SETS', 'sensitivity_variants', 'select_variants', 'varied_values', 'variant_cohort',
+           'run_variants', 'sensitivity_runs', 'sensitivity_family', 'sensitivity_table', 'sensitivity_findings',
+           'sensitivity_plot']
 
-# %% ../nbs/34_sensitivity.ipynb #cb9e72f0
+# %% ../nbs/34_sensitivity.ipynb #f80fc169
 @dataclass
 class Variant(Config):
     "One open choice set to one value, every other choice at mmdr's default."
@@ -56,6 +57,7 @@ class Variant(Config):
         "The row name: 'choice = value' (or 'mmdr's defaults')."
         return "mmdr's defaults" if self.tag == "default" else f"{self.choice} = {self.value}"
 
+# %% ../nbs/34_sensitivity.ipynb #8fde2c4d
 DEFAULT_VARIANT = Variant("default", "(none)", "mmdr's defaults")
 
 # %% ../nbs/34_sensitivity.ipynb #e39039ad
