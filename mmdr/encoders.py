@@ -12,8 +12,7 @@ from fastcore.basics import patch
 from torchvision.models import VisionTransformer, resnet18
 
 # %% auto #0
-__all__ = ['ENCODERS', 'ENCODER_MODALITIES', 'num_params', 'CNNEncoder', 'ViTEncoder', 'RNNEncoder', 'FCNEncoder', 'make_encoder',
-           'time_train_step']
+__all__ = ['ENCODERS', 'ENCODER_MODALITIES', 'num_params', 'CNNEncoder', 'ViTEncoder', 'RNNEncoder', 'FCNEncoder', 'make_encoder']
 
 # %% ../nbs/10_encoders.ipynb #ef10d4ab
 def num_params(module: nn.Module,           # any model

@@ -17,7 +17,7 @@ from .errors import SourceError, OptionalDependencyError, ExclusionReport, Issue
 from .images import ImageOptions, read_image
 
 # %% auto #0
-__all__ = ['FrameColumns', 'SeriesOptions', 'TextOptions', 'cohort_from_frames', 'with_vocab', 'check_patient_split']
+__all__ = ['FrameColumns', 'SeriesOptions', 'TextOptions', 'cohort_from_frames']
 
 # %% ../nbs/02c_frames.ipynb #22e6e7c9
 def _dates(dt: pd.Series, bad):

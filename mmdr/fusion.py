@@ -155,10 +155,10 @@ def ablate(cfg: ModelConfig,   # the full model
     if len(names) == 1: raise ValueError(f"cannot ablate {name!r}: it is the model's only branch")
     return cfg.replace(branches=[b for b in cfg.branches if b.name != name])
 
-# %% ../nbs/11_fusion.ipynb #2acc6c43
+# %% ../nbs/11_fusion.ipynb #79df2360
 FEATURES = "features:"   # batch key prefix of a branch's precomputed features (`frozen_features`)
 
-# %% ../nbs/11_fusion.ipynb #2cd07472
+# %% ../nbs/11_fusion.ipynb #5304e763
 def read_masks(batch: dict,          # a batch dict (mmdr.data)
                modalities: list      # the modalities a model reads
               ) -> dict:

@@ -14,7 +14,7 @@ from .core import Config, paths, atomic_path
 from .errors import SourceError, OptionalDependencyError
 
 # %% auto #0
-__all__ = ['ImageCache', 'read_image', 'recording_cache', 'ImageOptions']
+__all__ = ['read_image', 'recording_cache', 'ImageOptions']
 
 # %% ../nbs/02b_images.ipynb #54c99153
 WINDOWS = {"lung": (-600, 1500), "mediastinum": (40, 400), "soft_tissue": (50, 350), "bone": (400, 1800),

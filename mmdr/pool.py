@@ -212,7 +212,7 @@ def _pool_map(fn, jobs: dict, cohort: Cohort, cache, workers: int, on_done):
     except BaseException:          # Ctrl-C, a kernel interrupt, SIGTERM: stop the runs now, not when they would finish
         stop_pool(); raise
 
-# %% ../nbs/30b_pool.ipynb #3ab66de3
+# %% ../nbs/30b_pool.ipynb #bc68900f
 _DASK = {"client": None, "cluster": None, "address": None, "cohort": None}
 _ENGINES = {}                      # engine -> the most workers it had for a grid of this process (for the manifest)
 
@@ -249,7 +249,7 @@ def close_dask():
             with contextlib.suppress(Exception): _DASK[k].close()
     _DASK.update(client=None, cluster=None, address=None, cohort=None)
 
-# %% ../nbs/30b_pool.ipynb #d0646678
+# %% ../nbs/30b_pool.ipynb #5165aa51
 def check_scheduler(address: str, timeout: float = 5.0):
     "Fail at once, naming `address`, when nothing answers there (one TCP connect, before Dask's own retries)."
     from urllib.parse import urlsplit

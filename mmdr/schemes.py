@@ -13,7 +13,7 @@ from .fusion import AuxOutput, FEATURES
 from .train import TrainConfig, FitResult, fit, cross_entropy_loss
 
 # %% auto #0
-__all__ = ['fused_loss', 'adopt_encoders', 'frozen_features', 'fit_scheme']
+__all__ = ['fit_scheme']
 
 # %% ../nbs/20a_schemes.ipynb #359cd04a
 def fused_loss(out,                   # a model's training output: (B, C) logits, or an AuxOutput

@@ -27,7 +27,7 @@ __all__ = ['DEFAULT_VARIANT', 'SENSITIVITY_SETS', 'sensitivity_variants', 'selec
            'run_variants', 'sensitivity_runs', 'sensitivity_family', 'sensitivity_table', 'sensitivity_findings',
            'sensitivity_plot']
 
-# %% ../nbs/34_sensitivity.ipynb #f80fc169
+# %% ../nbs/34_sensitivity.ipynb #1056326b
 @dataclass
 class Variant(Config):
     "One open choice set to one value, every other choice at mmdr's default."
@@ -57,7 +57,7 @@ class Variant(Config):
         "The row name: 'choice = value' (or 'mmdr's defaults')."
         return "mmdr's defaults" if self.tag == "default" else f"{self.choice} = {self.value}"
 
-# %% ../nbs/34_sensitivity.ipynb #8fde2c4d
+# %% ../nbs/34_sensitivity.ipynb #afe740d3
 DEFAULT_VARIANT = Variant("default", "(none)", "mmdr's defaults")
 
 # %% ../nbs/34_sensitivity.ipynb #e39039ad

@@ -20,7 +20,7 @@ from .data import Cohort, DataSpec, Preprocessor, ImageAugment, make_loader, to_
 
 # %% auto #0
 __all__ = ['TrainConfig', 'rank', 'world_size', 'predict_logits', 'predict_proba', 'cross_entropy_loss', 'FitResult', 'evaluate',
-           'bar_mode', 'progress_bar', 'fit', 'save_checkpoint', 'load_checkpoint']
+           'progress_bar', 'fit', 'save_checkpoint', 'load_checkpoint']
 
 # %% ../nbs/20_train.ipynb #c263759d
 _SCHEDULES = ("plateau", "cosine", "step", "none")
@@ -135,7 +135,7 @@ class EarlyStopping:
     @property
     def should_stop(self) -> bool: return self.patience is not None and self.bad_epochs >= self.patience
 
-# %% ../nbs/20_train.ipynb #16c2dcf2
+# %% ../nbs/20_train.ipynb #af4693c9
 def cross_entropy_loss(out: torch.Tensor,     # (B, C) a model's logits
                        labels: torch.Tensor   # (B,) classes
                       ) -> tuple:             # ((B, C) logits, scalar loss)
@@ -145,7 +145,7 @@ def cross_entropy_loss(out: torch.Tensor,     # (B, C) a model's logits
                         "needs (a fused model under a training scheme: mmdr.schemes.fit_scheme)")
     return out, F.cross_entropy(out.float(), labels)
 
-# %% ../nbs/20_train.ipynb #8ac6fb42
+# %% ../nbs/20_train.ipynb #8729b3ca
 def train_epoch(net: nn.Module,               # the model (DDP-wrapped under torchrun)
                 loader,                       # the training DataLoader (mmdr.data.make_loader)
                 opt: torch.optim.Optimizer,
