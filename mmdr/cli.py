@@ -11,7 +11,7 @@ from . import runner
 from .core import paths, get_device, atomic_write, forward_moved
 
 # %% auto #0
-__all__ = ['reproduce', 'train_command', 'main']
+__all__ = ['reproduce', 'main']
 
 # %% ../nbs/35_cli.ipynb #282330d8
 PAPER_NOTEBOOKS = ("40_table1.ipynb", "41_fig4_ablation.ipynb")

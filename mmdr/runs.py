@@ -18,9 +18,8 @@ from .train import TrainConfig, fit, predict_proba, save_checkpoint, load_checkp
 from .metrics import classification_metrics
 
 # %% auto #0
-__all__ = ['CODE_VERSIONS', 'Profile', 'get_profile', 'RunSpec', 'make_specs', 'code_version', 'RunResult', 'run_one', 'load_run',
-           'Results', 'run_classical', 'cache_folder', 'classical_key', 'external_cohort', 'score_external',
-           'classical_external']
+__all__ = ['Profile', 'get_profile', 'RunSpec', 'make_specs', 'code_version', 'RunResult', 'run_one', 'load_run', 'Results',
+           'run_classical', 'cache_folder', 'classical_key', 'external_cohort', 'score_external', 'classical_external']
 
 # %% ../nbs/30a_runs.ipynb #b531d4b4
 @dataclass
@@ -140,7 +139,7 @@ def _definitions(source: str, names=None) -> list:
         out.append((key or "", _canonical(st)))
     return out
 
-# %% ../nbs/30a_runs.ipynb #65ae4be8
+# %% ../nbs/30a_runs.ipynb #c6958006
 # a syntax digest -> the version whose runs it was shown to train bit for bit (tests/test_training_bits.py)
 CODE_VERSIONS = {
     "dec02b93c982": "7e8193e7679c",   # the code of the committed figures: its byte hash, before names came from syntax
@@ -150,6 +149,7 @@ CODE_VERSIONS = {
     "c97d5a122d9b": "7e8193e7679c",   # + RNNEncoder(pool="attention"), an option no default run uses
 }
 
+# %% ../nbs/30a_runs.ipynb #c29849c1
 @functools.lru_cache(maxsize=None)
 def code_version(package_dir: str | None = None  # the folder holding the modules (default: the installed mmdr)
                 ) -> str:

@@ -23,9 +23,8 @@ from .experiments import Experiment, compare_runs, ablation_models, TABLE1_ROWS,
 from .open_choices import code_defaults
 
 # %% auto #0
-__all__ = ['DEFAULT_VARIANT', 'SENSITIVITY_SETS', 'sensitivity_variants', 'select_variants', 'varied_values', 'variant_cohort',
-           'run_variants', 'sensitivity_runs', 'sensitivity_family', 'sensitivity_table', 'sensitivity_findings',
-           'sensitivity_plot']
+__all__ = ['DEFAULT_VARIANT', 'sensitivity_variants', 'select_variants', 'varied_values', 'variant_cohort', 'run_variants',
+           'sensitivity_runs', 'sensitivity_family', 'sensitivity_table', 'sensitivity_findings', 'sensitivity_plot']
 
 # %% ../nbs/34_sensitivity.ipynb #1056326b
 @dataclass
@@ -92,7 +91,7 @@ def sensitivity_variants(experiment: Experiment | None = None  # patience, scan 
         out += [Variant(f"image_size={s}", "image size", f"{s}x{s}", image_size=s) for s in (32, 64) if s != side]
     return out
 
-# %% ../nbs/34_sensitivity.ipynb #165e7498
+# %% ../nbs/34_sensitivity.ipynb #8fe01e76
 # named selections for `select_variants`; a tag missing from the catalogue falls back to its choice's first value
 SENSITIVITY_SETS = {
     # each retrains only the models it touches
@@ -100,6 +99,7 @@ SENSITIVITY_SETS = {
     "one_each": ("operator=attention", "feature_dim=32", "lr_schedule=none", "patience=3", "text_tokens=16",
                  "vit_grid=3", "image_size=32")}
 
+# %% ../nbs/34_sensitivity.ipynb #0c235ca3
 def select_variants(catalogue: list,  # from `sensitivity_variants`
                     # "all", a named set (`SENSITIVITY_SETS`), or keys and choice names, comma-separated
                     choices: str
