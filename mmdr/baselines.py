@@ -21,7 +21,7 @@ from fastcore.basics import patch
 from .data import Cohort
 
 # %% auto #0
-__all__ = ['fit_baseline', 'best_baseline']
+__all__ = ['BASELINE_MODELS', 'BaselineFeatures', 'fit_baseline', 'best_baseline']
 
 # %% ../nbs/22_baselines.ipynb #7eb109fc
 def _pool_images(x: torch.Tensor, size: int) -> np.ndarray:
