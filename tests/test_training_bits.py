@@ -27,3 +27,11 @@ def test_every_model_kind_trains_the_committed_bits():
 def test_the_committed_bits_belong_to_todays_code_version():
     "The reference was made by the code version the run cache is keyed by today: equal bits, equal name."
     assert REF["code_version"] == code_version()
+
+def test_the_classical_baseline_keeps_its_run_keys():
+    "The classical baseline is keyed by the bytes of mmdr/baselines.py: an edit there, even a comment, retrains every cached one."
+    from mmdr.data import toy_cohort
+    from mmdr.runs import classical_key
+    assert classical_key(toy_cohort(n=160, image_size=16, seed=0), 0) == REF["classical_key"], (
+        "mmdr/baselines.py changed: every cached classical run will be retrained. If that is meant, update "
+        "tests/training_bits.json's classical_key and say so in the commit.")

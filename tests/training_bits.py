@@ -43,6 +43,9 @@ def digests(seed: int = 0) -> dict:
     return out
 
 if __name__ == "__main__":
-    json.dump({"what": "tests/training_bits.py: one small run of every model kind; tests/test_training_bits.py",
-               "code_version": code_version(), "torch": torch.__version__, "runs": digests()}, sys.stdout, indent=1)
+    from mmdr.runs import classical_key
+    json.dump({"what": "tests/training_bits.py: one small run of every model kind, and the classical baseline's run key on "
+                       "the same toy cohort; tests/test_training_bits.py",
+               "code_version": code_version(), "torch": torch.__version__, "runs": digests(),
+               "classical_key": classical_key(toy_cohort(n=160, image_size=16, seed=0), 0)}, sys.stdout, indent=1)
     print()
