@@ -423,6 +423,6 @@ def __getattr__(name: str):
     "A name that moved from `mmdr.cli` still imports from here, with a DeprecationWarning that names its new place."
     if name not in _REPLACED: return forward_moved(__name__, _MOVED, name)
     import warnings
-    warnings.warn(f"mmdr.cli.{name} moved to {_REPLACED[name]}; import it from there (see CHANGELOG.md)", DeprecationWarning,
-                  stacklevel=2)
+    warnings.warn(f"mmdr.cli.{name} moved to {_REPLACED[name]}; import it from there (see CHANGELOG.md)",
+                  DeprecationWarning, stacklevel=2)
     return _old_progress(name)
