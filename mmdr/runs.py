@@ -18,8 +18,9 @@ from .train import TrainConfig, fit, predict_proba, save_checkpoint, load_checkp
 from .metrics import classification_metrics
 
 # %% auto #0
-__all__ = ['Profile', 'get_profile', 'RunSpec', 'make_specs', 'code_version', 'RunResult', 'run_one', 'load_run', 'Results',
-           'run_classical', 'cache_folder', 'classical_key', 'external_cohort', 'score_external', 'classical_external']
+__all__ = ['CLASSICAL_VERSIONS', 'Profile', 'get_profile', 'RunSpec', 'make_specs', 'code_version', 'RunResult', 'run_one',
+           'load_run', 'Results', 'run_classical', 'cache_folder', 'classical_key', 'external_cohort', 'score_external',
+           'classical_external']
 
 # %% ../nbs/30a_runs.ipynb #b531d4b4
 @dataclass
@@ -334,13 +335,24 @@ class Results(list):
         return p.y.to_numpy(), np.stack(p.proba.to_numpy())
 
 # %% ../nbs/30a_runs.ipynb #b887a1ee
+# a syntax digest of baselines.py (with the training code's name) -> the code name its cached classical runs carry
+CLASSICAL_VERSIONS = {"0c1489677f69": "18be6a3b7d0a"}   # their name when it hashed baselines.py's bytes
+
+def _classical_code(package_dir: str | None = None) -> str:
+    "The classical baseline's code name: its syntax (as `code_version` reads the training code) and the training code's."
+    root, h = Path(package_dir or Path(mmdr.__file__).parent), hashlib.sha1()
+    for text in sorted(set(t for _, t in _definitions((root / "baselines.py").read_text()))):
+        h.update(text.encode()); h.update(b"\n")
+    h.update(code_version(package_dir).encode())
+    digest = h.hexdigest()[:12]
+    return CLASSICAL_VERSIONS.get(digest, digest)
+
 def _classical_key(cohort: Cohort, seed: int, modalities, split) -> tuple:
     """(cache key, spec, code hash) of one seed's classical baseline: the baselines' source and the training code are
     in it."""
-    import mmdr.baselines
     spec = {"classical": sorted(modalities) if modalities else None, "seed": seed,
             "cohort": cohort_fingerprint(cohort), "split": list(split)}
-    code = hashlib.sha1(Path(mmdr.baselines.__file__).read_bytes() + code_version().encode()).hexdigest()[:12]
+    code = _classical_code()
     key = json.dumps({**spec, "code": code, "numerics": numerics_key()}, sort_keys=True)
     return "classical-" + hashlib.sha1(key.encode()).hexdigest()[:20], spec, code
 

@@ -29,9 +29,9 @@ def test_the_committed_bits_belong_to_todays_code_version():
     assert REF["code_version"] == code_version()
 
 def test_the_classical_baseline_keeps_its_run_keys():
-    "The classical baseline is keyed by the bytes of mmdr/baselines.py: an edit there, even a comment, retrains every cached one."
+    "The classical baseline is keyed by the syntax of mmdr/baselines.py (`runs.CLASSICAL_VERSIONS`): a real edit retrains every cached one."
     from mmdr.data import toy_cohort
     from mmdr.runs import classical_key
     assert classical_key(toy_cohort(n=160, image_size=16, seed=0), 0) == REF["classical_key"], (
-        "mmdr/baselines.py changed: every cached classical run will be retrained. If that is meant, update "
+        "mmdr/baselines.py's syntax changed: every cached classical run will be retrained. If that is meant, update "
         "tests/training_bits.json's classical_key and say so in the commit.")
