@@ -14,7 +14,7 @@ import mmdr
 from .core import Config, paths, atomic_write, set_seed, get_device, numerics_key, check_numerics, torch_threads
 # the fingerprint names the cohort in every run key
 from .data import Cohort, prepare, cohort_fingerprint, DEFAULT_SPLIT
-from .train import TrainConfig, fit, predict_proba, save_checkpoint, load_checkpoint
+from .train import TrainConfig, predict_proba, save_checkpoint, load_checkpoint
 from .metrics import classification_metrics
 
 # %% auto #0
@@ -140,6 +140,13 @@ def _definitions(source: str, names=None) -> list:
         out.append((key or "", _canonical(st)))
     return out
 
+def _syntax_digest(definitions: list, *salt: str) -> str:
+    "12 hex digits of SHA-1 over the distinct texts of `definitions` (`_definitions`), in sorted order, then `salt`."
+    h = hashlib.sha1()
+    for text in sorted(set(t for _, t in definitions)): h.update(text.encode()); h.update(b"\n")
+    for s in salt: h.update(s.encode())
+    return h.hexdigest()[:12]
+
 # %% ../nbs/30a_runs.ipynb #c6958006
 # a syntax digest -> the version whose runs it was shown to train bit for bit (tests/test_training_bits.py)
 CODE_VERSIONS = {
@@ -159,9 +166,7 @@ def code_version(package_dir: str | None = None  # the folder holding the module
     root = Path(package_dir or Path(mmdr.__file__).parent)
     defs = [d for name in TRAINING_MODULES for d in _definitions((root / f"{name}.py").read_text())]
     defs += _definitions((root / "runs.py").read_text(), names={"run_one", "_train"})
-    h = hashlib.sha1()
-    for text in sorted(set(t for _, t in defs)): h.update(text.encode()); h.update(b"\n")
-    digest = h.hexdigest()[:12]
+    digest = _syntax_digest(defs)
     return CODE_VERSIONS.get(digest, digest)
 
 # %% ../nbs/30a_runs.ipynb #dab3d858
@@ -340,11 +345,8 @@ CLASSICAL_VERSIONS = {"0c1489677f69": "18be6a3b7d0a"}   # their name when it has
 
 def _classical_code(package_dir: str | None = None) -> str:
     "The classical baseline's code name: its syntax (as `code_version` reads the training code) and the training code's."
-    root, h = Path(package_dir or Path(mmdr.__file__).parent), hashlib.sha1()
-    for text in sorted(set(t for _, t in _definitions((root / "baselines.py").read_text()))):
-        h.update(text.encode()); h.update(b"\n")
-    h.update(code_version(package_dir).encode())
-    digest = h.hexdigest()[:12]
+    root = Path(package_dir or Path(mmdr.__file__).parent)
+    digest = _syntax_digest(_definitions((root / "baselines.py").read_text()), code_version(package_dir))
     return CLASSICAL_VERSIONS.get(digest, digest)
 
 def _classical_key(cohort: Cohort, seed: int, modalities, split) -> tuple:

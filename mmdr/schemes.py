@@ -8,7 +8,6 @@ import pandas as pd
 import torch
 import torch.nn.functional as F
 from torch import nn
-from .data import make_loader
 from .fusion import AuxOutput, FEATURES
 from .train import TrainConfig, FitResult, fit, cross_entropy_loss
 
