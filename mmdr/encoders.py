@@ -186,6 +186,9 @@ class RNNEncoder(nn.Module):
                  # "last" valid state, "mean" / "max" over the valid steps, "meanmax" (both), or "attention" (a
                  # learned weighting of the valid steps: additive attention, as in hierarchical attention networks)
                  pool: str = "max",
+                 # width of a 1-D convolution (+ ReLU) over the front's outputs before the RNN: each step then reads
+                 # its neighbours (n-gram features, as in Kim 2014), e.g. 3 sees "no fever ." at once; 0: none
+                 conv: int = 0,
                  out_dim: int = 64,              # feature size handed to fusion
                  dropout: float = 0.0,           # between RNN layers and before the projection
                  pad_id: int = 0):               # token id of <pad>
@@ -197,6 +200,9 @@ class RNNEncoder(nn.Module):
         if cell not in cells: raise ValueError(f"unknown RNN cell {cell!r}; use 'lstm' or 'gru'")
         if pool not in ("last", "mean", "max", "meanmax", "attention"):
             raise ValueError(f"unknown pooling {pool!r}; use 'last', 'mean', 'max', 'meanmax' or 'attention'")
+        if not (isinstance(conv, int) and conv >= 0 and (conv == 0 or conv % 2 == 1)):
+            raise ValueError(f"conv must be 0 (none) or an odd positive width, so each step sees as many neighbours "
+                             f"on each side, got {conv!r}")
         self.tokens, self.pad_id, self.bidirectional, self.pool, self.out_dim = (vocab_size is not None, pad_id,
                                                                                  bidirectional, pool, out_dim)
         if self.tokens:
@@ -215,6 +221,10 @@ class RNNEncoder(nn.Module):
         # a score per step from its output; built only when asked, so the other pools draw the same initial weights
         self.attend = (nn.Sequential(nn.Linear(width, width), nn.Tanh(), nn.Linear(width, 1, bias=False))
                        if pool == "attention" else None)
+        # built only when asked too; zero padding at the ends equals the <pad> embedding (zeros), so the steps
+        # before a sequence's end do not depend on how long the batch's other sequences are
+        self.conv = (nn.Sequential(nn.Conv1d(embed_dim, embed_dim, conv, padding=conv // 2), nn.ReLU())
+                     if conv else None)
 
     def lengths(self, x, lengths=None):     # -> (B,) long, clamped to 1..T
         "Valid length of each sequence: given, or non-pad tokens, or the full length."
@@ -234,6 +244,9 @@ def forward_features(self: RNNEncoder, x, lengths=None):
     lengths = self.lengths(x, lengths)
     x = x[:, :int(lengths.max())]                             # padding after the longest sequence is skipped
     e = self.front(x)                                         # (B, T', embed_dim)
+    if self.conv is not None:                                 # n-grams; steps past the end read as <pad> (zeros)
+        e = e * (torch.arange(e.shape[1], device=e.device) < lengths[:, None]).unsqueeze(-1).to(e.dtype)
+        e = self.conv(e.transpose(1, 2)).transpose(1, 2)      # (B, T', embed_dim)
     out = self.rnn(e)[0]                                      # (B, T', hidden_dim), causal: exact at valid steps
     if self.bidirectional:                                    # reversed in place, padding still last: causal again
         back = reverse_valid(self.rnn_reverse(reverse_valid(e, lengths))[0], lengths)   # (B, T', hidden_dim)

@@ -155,6 +155,7 @@ CODE_VERSIONS = {
                                       # (also 9 paper-profile runs retrained: tests/benchmarks/results/same_bits.txt)
     "8a5e01c3e5f6": "7e8193e7679c",   # + core.forward_moved, which no training step calls
     "c97d5a122d9b": "7e8193e7679c",   # + RNNEncoder(pool="attention"), an option no default run uses
+    "ae2931c9bdf5": "7e8193e7679c",   # + RNNEncoder(conv=...), an option no default run uses (built only when asked)
 }
 
 # %% ../nbs/30a_runs.ipynb #c29849c1
