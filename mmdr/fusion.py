@@ -26,6 +26,10 @@ LEVELS = {"early": ("transformer",),
 PRODUCT_OPERATORS = ("product", "weighted_product")   # late fusion by Bayes' rule: they divide out a class prior
 DEFAULT_OPERATOR = {"early": "transformer", "intermediate": "concat", "late": "mean"}
 DEFAULT_MODALITY = {"cnn": "image", "vit": "image", "rnn": "text", "fcn": "tabular"}
+# the options a branch starts from, per (encoder, modality), before its own: the note's RNN reads 64-d word
+# embeddings through a width-3 convolution (n-grams such as "no fever ."), chosen on validation over 10 seeds
+# (tests/benchmarks/bench_encoders_external.py); an encoder class's own defaults stay the textbook ones
+DEFAULT_OPTIONS = {("rnn", "text"): {"conv": 3, "embed_dim": 64}}
 SCHEMES = ("joint", "auxiliary", "staged")   # how a fused model's branches learn (see "Training schemes")
 
 # %% ../nbs/11_fusion.ipynb #92fb304d
@@ -37,7 +41,8 @@ class BranchConfig(Config):
     # default: the encoder's usual modality (cnn/vit: image, rnn: text, fcn: tabular)
     modality: str | None = None
     feature_dim: int | None = None       # this branch's feature size; default: ModelConfig.feature_dim
-    options: dict = field(default_factory=dict)  # extra encoder arguments, e.g. {"cell": "gru"}
+    # extra encoder arguments, e.g. {"cell": "lstm"}, over the defaults of DEFAULT_OPTIONS (which name them all)
+    options: dict = field(default_factory=dict)
 
     def __post_init__(self):
         if self.encoder is None: self.encoder = self.name
@@ -50,6 +55,8 @@ class BranchConfig(Config):
                              f"it reads {list(ENCODER_MODALITIES[self.encoder])}")
         if self.feature_dim is not None and (not isinstance(self.feature_dim, int) or self.feature_dim < 1):
             raise ValueError(f"branch {self.name!r}: feature_dim must be a positive integer, got {self.feature_dim!r}")
+        # the defaults are written into the config, so a run's key and checkpoint name every option it trained with
+        self.options = {**DEFAULT_OPTIONS.get((self.encoder, self.modality), {}), **self.options}
 
 # %% ../nbs/11_fusion.ipynb #fcbe303c
 def _check_scheme(cfg):

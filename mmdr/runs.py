@@ -156,6 +156,9 @@ CODE_VERSIONS = {
     "8a5e01c3e5f6": "7e8193e7679c",   # + core.forward_moved, which no training step calls
     "c97d5a122d9b": "7e8193e7679c",   # + RNNEncoder(pool="attention"), an option no default run uses
     "ae2931c9bdf5": "7e8193e7679c",   # + RNNEncoder(conv=...), an option no default run uses (built only when asked)
+    # + fusion.DEFAULT_OPTIONS, written into each BranchConfig: a config trains the bits it trained before (the note's
+    # RNN with conv=0, embed_dim=32 gives the old RNN's bits), and the note's new default is a new config, so new keys
+    "6b7fe951831f": "7e8193e7679c",
 }
 
 # %% ../nbs/30a_runs.ipynb #c29849c1

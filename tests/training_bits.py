@@ -10,7 +10,7 @@ import hashlib, json, sys, tempfile
 from pathlib import Path
 import torch
 from mmdr.data import toy_cohort
-from mmdr.fusion import paper_model, single_branch, ablate, ModelConfig
+from mmdr.fusion import paper_model, single_branch, ablate, ModelConfig, BranchConfig
 from mmdr.runs import make_specs, run_one, code_version
 from mmdr.train import TrainConfig, load_checkpoint
 
@@ -18,7 +18,9 @@ def models() -> list:
     "[(label, ModelConfig)]: one of every kind of model the experiments train."
     ours = paper_model()
     plain = {"scheme": "joint", "aux_weight": 0.0, "finetune_lr": 0.0}
-    return [*[(e, single_branch(e)) for e in ("cnn", "vit", "rnn", "fcn")],
+    # the note's RNN with the encoder's own defaults (no n-gram convolution, 32-d embeddings), as before DEFAULT_OPTIONS
+    plain_rnn = single_branch(BranchConfig("rnn", options={"conv": 0, "embed_dim": 32}))
+    return [*[(e, single_branch(e)) for e in ("cnn", "vit", "rnn", "fcn")], ("rnn, the encoder's own defaults", plain_rnn),
             ("joint", ours),
             ("auxiliary", ours.replace(**{**plain, "scheme": "auxiliary", "aux_weight": 1.0})),
             ("staged", ours.replace(**{**plain, "scheme": "staged"})),
@@ -28,7 +30,8 @@ def models() -> list:
             ("late product", ours.replace(fusion="late", operator="product"))]
 
 def digests(seed: int = 0) -> dict:
-    "label -> {weights, proba, best_epoch}: sha256 prefixes of each run's final weights and stored test probabilities."
+    """label -> {key, weights, proba, best_epoch}: the run key (its config and code version), then sha256 prefixes of
+    the run's final weights and stored test probabilities: a key names its bits."""
     toy = toy_cohort(n=160, image_size=16, seed=0)
     specs = make_specs(models(), toy, seeds=[seed], train=TrainConfig(epochs=2, patience=2))
     out = {}
@@ -38,7 +41,7 @@ def digests(seed: int = 0) -> dict:
             h = hashlib.sha256()
             for k, v in load_checkpoint(Path(d) / r.weights)["model"].state_dict().items():
                 h.update(k.encode()); h.update(v.detach().cpu().contiguous().numpy().tobytes())
-            out[spec.label] = {"weights": h.hexdigest()[:16], "proba": hashlib.sha256(json.dumps(r.proba).encode()).hexdigest()[:16],
+            out[spec.label] = {"key": r.cache_key, "weights": h.hexdigest()[:16], "proba": hashlib.sha256(json.dumps(r.proba).encode()).hexdigest()[:16],
                                "best_epoch": r.best_epoch}
     return out
 

@@ -3,7 +3,8 @@
     OMP_NUM_THREADS=1 MMDR_NUMERICS=portable .venv/bin/python tests/benchmarks/bench_encoders_external.py [--seeds 0 1 2]
         [--only cnn rnn] [--external 10000]
 
-Each candidate is a single-branch model built from explicit encoder options (and, for some, recipe options), trained with the paper's recipe (Adam
+Each candidate is a single-branch model built from explicit encoder options over the encoder class's own defaults
+(not the paper model's `mmdr.fusion.DEFAULT_OPTIONS`, which "rnn GRU, conv 3, embed 64" names) (and, for some, recipe options), trained with the paper's recipe (Adam
 1e-3, plateau LR decay, batch 32, augmentation, early stopping on validation loss, epoch cap 30, patience 5) on the
 synthetic cohort (2,000 patients, 64x64 scans), one thread, split by seed; it is then scored on an external cohort of
 new patients from the same generator (`mmdr.runs.external_cohort`). Printed per run: validation accuracy, external
@@ -17,7 +18,15 @@ import torch
 from mmdr.core import set_seed, torch_threads
 from mmdr.data import prepare
 from mmdr.synthetic import make_cohort, oracle_ceilings, SyntheticConfig
-from mmdr.fusion import BranchConfig, ModelConfig, build_model
+import inspect
+from mmdr.encoders import ENCODERS
+from mmdr.fusion import BranchConfig, ModelConfig, build_model, DEFAULT_MODALITY, DEFAULT_OPTIONS
+
+def plain_options(branch: str, options: dict) -> dict:
+    "`options` over the encoder class's own defaults for every key the paper model's DEFAULT_OPTIONS sets."
+    keys = DEFAULT_OPTIONS.get((branch, DEFAULT_MODALITY[branch]), {})
+    own = inspect.signature(ENCODERS[branch]).parameters
+    return {**{k: own[k].default for k in keys}, **options}
 from mmdr.train import fit, TrainConfig, predict_proba
 from mmdr.runs import external_cohort
 
@@ -74,7 +83,7 @@ def main():
         for name, (branch, options, *recipe) in CANDIDATES.items():
             if a.only and not any(name.startswith(o) for o in a.only): continue
             with torch_threads(1):
-                set_seed(seed); model = build_model(ModelConfig(branches=[BranchConfig(branch, options=options)]), data.train.spec())
+                set_seed(seed); model = build_model(ModelConfig(branches=[BranchConfig(branch, options=plain_options(branch, options))]), data.train.spec())
                 cfg = TrainConfig(seed=seed, epochs=a.epochs, patience=5, progress=False, device="cpu")
                 res = fit(model, data.train, data.valid, cfg.replace(**(recipe[0] if recipe else {})))
                 acc = float((predict_proba(res.model, x_ext).argmax(1) == ext.y.numpy()).mean())
