@@ -2,7 +2,8 @@
 
     OMP_NUM_THREADS=1 .venv/bin/python tests/benchmarks/bench_encoder_choices.py [--seeds 0 1] [--only rnn cnn]
 
-Each candidate is a single-branch model (or the fused model) built from explicit encoder options, trained with the
+Each candidate is a single-branch model (or the fused model) built from explicit encoder options (the RNN's name
+`conv=0`: these probes predate the note branch's n-gram convolution, `mmdr.fusion.DEFAULT_OPTIONS`), trained with the
 paper's recipe (Adam 1e-3, plateau LR decay, batch 32, early stopping on validation loss, epoch cap 30, patience 5)
 on the synthetic cohort (2,000 patients, 64x64 scans), split by seed. Printed: validation accuracy and loss at the
 best epoch, epochs, seconds and parameters. Only the validation part is read; the test part never is.
@@ -17,7 +18,7 @@ from mmdr.encoders import num_params
 from mmdr.train import fit, TrainConfig
 
 PREVIOUS = {"cnn": dict(channels=[16, 32, 64], stem=2, downsample="stride", convs_per_block=1, pool="avg"),
-            "rnn": dict(cell="lstm", bidirectional=False, embed_dim=32, hidden_dim=64, pool="max"),
+            "rnn": dict(conv=0, cell="lstm", bidirectional=False, embed_dim=32, hidden_dim=64, pool="max"),
             "vit": dict(patch_size=16, hidden_dim=64, num_layers=2, pool="cls"),
             "fcn": dict(hidden_dims=[64], dropout=0.1)}
 CANDIDATES = {   # name -> (branch, encoder options)
@@ -26,9 +27,9 @@ CANDIDATES = {   # name -> (branch, encoder options)
     "cnn 2 convs per stage": ("cnn", {**PREVIOUS["cnn"], "convs_per_block": 2}),
     "cnn wide 32-64-128": ("cnn", {**PREVIOUS["cnn"], "channels": [32, 64, 128]}),
     "rnn previous": ("rnn", PREVIOUS["rnn"]),
-    "rnn bi-LSTM 64, emb 64, mean+max": ("rnn", dict(cell="lstm", bidirectional=True, embed_dim=64, hidden_dim=64, pool="meanmax")),
-    "rnn bi-GRU 64, emb 64, mean+max": ("rnn", dict(cell="gru", bidirectional=True, embed_dim=64, hidden_dim=64, pool="meanmax")),
-    "rnn bi-GRU 128, emb 64, mean+max": ("rnn", dict(cell="gru", bidirectional=True, embed_dim=64, hidden_dim=128, pool="meanmax")),
+    "rnn bi-LSTM 64, emb 64, mean+max": ("rnn", dict(conv=0, cell="lstm", bidirectional=True, embed_dim=64, hidden_dim=64, pool="meanmax")),
+    "rnn bi-GRU 64, emb 64, mean+max": ("rnn", dict(conv=0, cell="gru", bidirectional=True, embed_dim=64, hidden_dim=64, pool="meanmax")),
+    "rnn bi-GRU 128, emb 64, mean+max": ("rnn", dict(conv=0, cell="gru", bidirectional=True, embed_dim=64, hidden_dim=128, pool="meanmax")),
     "vit previous": ("vit", PREVIOUS["vit"]),
     "vit mean of patch tokens": ("vit", {**PREVIOUS["vit"], "pool": "mean"}),
     "fcn previous": ("fcn", PREVIOUS["fcn"]),
