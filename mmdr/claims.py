@@ -13,8 +13,7 @@ from .experiments import compare_runs, check_family_metric, fmt_comparison
 from .experiments import TABLE1_ROWS, ABLATION_ROWS, PRODUCT_LABEL
 
 # %% auto #0
-__all__ = ['verdict_word', 'ceiling_check', 'table1_pairs', 'ablation_pairs', 'removal_margins', 'declared_family',
-           'claims_table', 'ablation_claims']
+__all__ = ['verdict_word', 'ceiling_check', 'declared_family', 'claims_table', 'ablation_claims']
 
 # %% ../nbs/30cc_claims.ipynb #8112249c
 def verdict_word(v: str, yes: str = "yes", no: str = "no: the opposite holds") -> str:
@@ -33,6 +32,7 @@ def ceiling_check(results: Results, label: str, ceiling: float, level: float = 0
             "text": f"{label} {mean:.3f} vs ceiling {ceiling:.3f} (test-sampling margin ±{margin:.3f} over {n} test "
                     f"patients)"}
 
+# %% ../nbs/30cc_claims.ipynb #005641b2
 def _all_pairs(labels: list) -> list:
     "Every (later, earlier) pair of `labels`: what a ranking among them needs."
     return [(b, a) for i, a in enumerate(labels) for b in labels[i + 1:]]
@@ -58,9 +58,11 @@ def removal_margins(removals: list, margin: float, reference: str = "Ours") -> d
     "{(reference, removal): margin} for `compare_runs(..., margins=)`: may each removal cost less than `margin`?"
     return {(reference, l): margin for l in removals}
 
-def declared_family(results: Results, pairs: list, metric: str, level: float, family) -> pd.DataFrame:
+# %% ../nbs/30cc_claims.ipynb #777ad74f
+def declared_family(results: Results, pairs: list, metric: str, level: float, family,
+                    margins: dict | None = None) -> pd.DataFrame:   # margin tests of a family built here
     "The notebook's family, checked to hold every pair (and to be about `metric`), or one built over `pairs`."
-    if family is None: return compare_runs(results, pairs, metric, level)
+    if family is None: return compare_runs(results, pairs, metric, level, margins=margins)
     check_family_metric(family, metric)
     for a, b in pairs: family_row(family, a, b)
     return family
@@ -136,12 +138,15 @@ def ablation_claims(results: Results, reference: str = "Ours", metric: str = "ac
                     level: float = 0.95,
                     family: pd.DataFrame | None = None,  # the notebook's declared family (must hold `ablation_pairs`)
                     paper: bool = False,                 # the paper's answers beside ours (synthetic cohort only)
-                    removals: list | None = None) -> pd.DataFrame:   # the removal labels (default: ABLATION_ROWS)
+                    removals: list | None = None,        # the removal labels (default: ABLATION_ROWS)
+                    margin: float | None = None          # with no `family`: also test "costs less than `margin`"
+                   ) -> pd.DataFrame:
     "Figure 4's claims (which removal hurts, within a margin, most and least), read off one Holm-corrected family."
     have = _check_reference(results, reference, "the full model")
     abl = [l for l in (removals or ABLATION_ROWS) if l in have]
     paper3 = [l for l in ("N_CNN", "N_RNN", "N_Transformer") if l in have]
-    fam = declared_family(results, ablation_pairs(have, reference, baseline, abl), metric, level, family)
+    fam = declared_family(results, ablation_pairs(have, reference, baseline, abl), metric, level, family,
+                          None if margin is None else removal_margins(abl, margin, reference))
     def hurts(l):
         r, answer = _answer(fam, reference, l)
         if answer == "not resolved" and r.name == f"{reference} − {l}" and str(r.verdict).startswith("A − B <"):
