@@ -19,8 +19,7 @@ from .claims import declared_family, verdict_word
 # %% auto #0
 __all__ = ['majority_runs', 'decisive_majority', 'family_findings', 'best_pairs', 'best_of', 'hidden_accuracy', 'random_hiding',
            'coalition_models', 'coalition_worth', 'oracle_worth', 'shapley_table', 'cost_table', 'branch_features',
-           'probe_runs', 'present_ceiling', 'probe_summary', 'probe_family', 'decisive_hidden_accuracy',
-           'external_variant_runs']
+           'probe_runs', 'present_ceiling', 'probe_summary', 'probe_family', 'decisive_hidden_accuracy']
 
 # %% ../nbs/30d_analyses.ipynb #43790373
 def majority_runs(cohort: Cohort, seeds: list, split: tuple = DEFAULT_SPLIT, label: str = "Majority class") -> Results:
@@ -327,33 +326,4 @@ def decisive_hidden_accuracy(experiment: Experiment, results: Results, label: st
     out = pd.Series(acc, name=label, dtype=float).rename_axis("seed")
     out.attrs["left with nothing"] = nothing          # patients (over all seeds) with no modality left to read
     return out
-
-
-# %% ../nbs/30d_analyses.ipynb #62188b1c
-def external_variant_runs(experiment: Experiment,  # scored on its external cohort (synthetic cohort only)
-                          runs: dict               # {variant name: Results}, from `run_variants`
-                         ) -> dict:
-    """`runs` scored on the external cohort as each variant reads it (notes cut, scans redrawn); {} without one. Sets
-    `experiment.external_results`."""
-    from types import SimpleNamespace
-    from mmdr.data import cohort_fingerprint
-    from mmdr.runs import score_external
-    from mmdr.sensitivity import sensitivity_variants, variant_cohort, DEFAULT_VARIANT
-    if not experiment.synthetic or not experiment.profile.external_patients: return {}
-    ext, by_name = experiment.external, {v.name: v for v in [DEFAULT_VARIANT, *sensitivity_variants(experiment)]}
-    unknown = [n for n in runs if n not in by_name]
-    if unknown: raise ValueError(f"no variant named {unknown} in the catalogue of `sensitivity_variants`")
-    on = {}                                            # training cohort's fingerprint -> the same redraw of `ext`
-    for name in runs:                                  # the variant's redraw of the external cohort
-        v = by_name[name]
-        on.setdefault(cohort_fingerprint(variant_cohort(experiment, v)),
-                      variant_cohort(SimpleNamespace(cohort=ext, synthetic=True), v))
-    on.setdefault(cohort_fingerprint(experiment.cohort), ext)
-    todo = {r.cache_key: r for res in runs.values() for r in res}
-    memo, scored = {}, {}
-    for r in sorted(todo.values(), key=lambda r: (r.spec["cohort"], r.seed)):   # one preprocessing per seed
-        scored[r.cache_key] = score_external(r, on[r.spec["cohort"]], experiment.cache_dir, memo)
-    experiment.external_results = Results(scored[r.cache_key].replace(label=r.label) for r in experiment.results
-                                          if r.cache_key in scored)
-    return {name: Results(scored[r.cache_key].replace(label=r.label) for r in res) for name, res in runs.items()}
 
