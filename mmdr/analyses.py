@@ -18,8 +18,8 @@ from .claims import declared_family, verdict_word
 
 # %% auto #0
 __all__ = ['majority_runs', 'decisive_majority', 'family_findings', 'best_pairs', 'best_of', 'hidden_accuracy', 'random_hiding',
-           'coalition_models', 'coalition_worth', 'oracle_worth', 'shapley_table', 'cost_table', 'branch_features',
-           'probe_runs', 'present_ceiling', 'probe_summary', 'probe_family', 'decisive_hidden_accuracy']
+           'Coalitions', 'cost_table', 'branch_features', 'probe_runs', 'present_ceiling', 'probe_summary',
+           'probe_family', 'decisive_hidden_accuracy']
 
 # %% ../nbs/30d_analyses.ipynb #43790373
 def majority_runs(cohort: Cohort, seeds: list, split: tuple = DEFAULT_SPLIT, label: str = "Majority class") -> Results:
@@ -159,6 +159,24 @@ def shapley_table(worth: pd.DataFrame,       # coalition ("a+b", "(none)") x see
     columns = (("Shapley value", "mean"), ("sd", "sd"), ("ci_low", "ci_low"), ("ci_high", "ci_high"))
     out = pd.DataFrame({k: [iv[b][c] for b in branches] for k, c in columns}, index=pd.Index(branches, name="branch"))
     return out.join(phi.add_prefix("seed "))
+
+# %% ../nbs/30d_analyses.ipynb #6ce5d809
+class Coalitions:
+    "The game whose players are a fused model's branches: a model per subset, each subset's worth, Shapley values."
+    def __init__(self, branches: list): self.branches = list(branches)   # e.g. ["cnn", "rnn", "vit", "fcn"]
+    def __repr__(self): return f"Coalitions({self.branches})"
+    def models(self) -> list:
+        "[(label, ModelConfig)]: every non-empty subset of the branches (`coalition_models`)."
+        return coalition_models(self.branches)
+    def worth(self, results: Results, empty: pd.Series) -> pd.DataFrame:
+        "coalition x seed accuracy of the subsets' runs, the empty subset's as '(none)' (`coalition_worth`)."
+        return coalition_worth(results, self.branches, empty)
+    def oracle(self, cohort: Cohort) -> pd.Series:
+        "The oracle's worth of every subset, the prior alone as '(none)' (`oracle_worth`; synthetic cohort only)."
+        return oracle_worth(cohort, self.models())
+    def shapley(self, worth: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
+        "Per branch: its Shapley value per seed, their mean, sd and t-interval over seeds (`shapley_table`)."
+        return shapley_table(worth, self.branches, level)
 
 # %% ../nbs/30d_analyses.ipynb #3fe52750
 def cost_table(results: Results, order: list | None = None) -> pd.DataFrame:
