@@ -25,7 +25,7 @@ __all__ = ['PAPER_TABLE1', 'TABLE1_ROWS', 'PRODUCT_LABEL', 'ABLATION_ROWS', 'FUS
            'check_pairing', 'check_family_metric', 'compare_runs', 'union_pairs', 'fmt_comparison', 'record_run',
            'load_cohort', 'Experiment', 'table1_models', 'ablation_models', 'cohort_rows', 'cohort_models',
            'cohort_ablation', 'fused_candidates', 'choose_on_validation', 'model_ceilings', 'row_order',
-           'ceiling_models', 'ceiling_column', 'product_runs']
+           'ceiling_column', 'product_runs']
 
 # %% ../nbs/30c_experiments.ipynb #0554ed79
 TABLE1_COLUMNS = ("precision", "accuracy", "f1", "recall")  # the paper's column order
@@ -309,8 +309,11 @@ def oracle(self: Experiment, modality_sets: list) -> dict | None:
     sets = [tuple(s) for s in dict.fromkeys(tuple(s) for s in modality_sets)]
     return dict(zip(sets, oracle_ceilings(SyntheticConfig.from_dict(self.cohort.meta["config"]), sets=sets).accuracy))
 @patch
-def ceilings(self: Experiment, models: list) -> pd.DataFrame | None:
-    "The oracle's ceiling for each model (synthetic cohort only; None for a real cohort)."
+def ceilings(self: Experiment, models: list,
+             order: list | None = None   # a results table's rows (`row_order`): each read against its ceiling
+            ) -> pd.DataFrame | None:
+    "The oracle's ceiling for each model, or each row of `order` (synthetic cohort only; None for a real cohort)."
+    if order is not None: models = ceiling_models(models, order)
     return model_ceilings(models, self.cohort) if self.synthetic else None
 
 # %% ../nbs/30c_experiments.ipynb #eac27176
@@ -511,10 +514,12 @@ def row_order(models: list,                # [(label, ModelConfig)], the trained
     return ([label for label, _ in models] + ([PRODUCT_LABEL] if product else []) + ["Classical"]
             + (["Majority class"] if majority else []))
 
+# %% ../nbs/30c_experiments.ipynb #3fc16cfe
 def ceiling_models(models: list, order: list) -> list:
     "[(label, ModelConfig)] whose ceiling each row of `order` reads: beyond `models` all modalities, none for majority."
     return models + [(l, models[-1][1]) for l in order[len(models):] if l != "Majority class"]
 
+# %% ../nbs/30c_experiments.ipynb #68ca0fe7
 def ceiling_column(ceilings: pd.DataFrame) -> list:
     "A `model_ceilings` table as a table column: '0.880 (exact; tabular)' per row."
     return [f"{c:.3f} ({k}; {m})" for c, k, m in zip(ceilings.ceiling, ceilings.kind, ceilings.modalities)]
