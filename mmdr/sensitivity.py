@@ -23,8 +23,8 @@ from .experiments import Experiment, compare_runs, ablation_models, TABLE1_ROWS,
 from .open_choices import code_defaults
 
 # %% auto #0
-__all__ = ['sensitivity_variants', 'varied_values', 'run_variants', 'sensitivity_runs', 'external_variant_runs',
-           'sensitivity_family', 'sensitivity_table', 'sensitivity_findings', 'sensitivity_plot']
+__all__ = ['sensitivity_variants', 'varied_values', 'VariantRuns', 'run_variants', 'external_variant_runs',
+           'sensitivity_findings', 'sensitivity_plot']
 
 # %% ../nbs/34_sensitivity.ipynb #1056326b
 @dataclass
@@ -192,10 +192,24 @@ def variant_cohort(experiment: Experiment, variant: Variant) -> Cohort:
         cohort = make_cohort(SyntheticConfig.from_dict(cohort.meta["config"]).replace(image_size=variant.image_size))
     return cohort
 
+# %% ../nbs/34_sensitivity.ipynb #14e67e20
+class VariantRuns(dict):
+    """{variant name: Results} (from `run_variants`, or scored on new patients by `external_variant_runs`), and the
+    runs table, the family of comparisons and the table of conclusions read off them."""
+    def frame(self) -> pd.DataFrame:
+        "One row per (variant, model, seed) (`sensitivity_runs`)."
+        return sensitivity_runs(self)
+    def family(self, metric: str = "accuracy", level: float = 0.95) -> pd.DataFrame:
+        "One Holm-corrected family over every variant (`sensitivity_family`)."
+        return sensitivity_family(self, metric, level)
+    def table(self, fam: pd.DataFrame, metric: str = "accuracy", level: float = 0.95) -> pd.DataFrame:
+        "Per variant: fusion's margin and verdict, the biggest ablation drop, the removal that hurts most."
+        return sensitivity_table(self, fam, metric, level)
+
 # %% ../nbs/34_sensitivity.ipynb #dc816cd1
 def run_variants(experiment: Experiment,  # its cohort, seeds, recipe (`experiment.train`), cache, device and workers
                  variants: list,          # Variants (from `select_variants`); the default is added first
-                ) -> dict:
+                ) -> VariantRuns:
     """{variant name: Results labelled as Table I and Figure 4}: each distinct run trained once (or fetched from the
     cache)."""
     ex, dev = experiment, get_device(experiment.device).type
@@ -220,7 +234,7 @@ def run_variants(experiment: Experiment,  # its cohort, seeds, recipe (`experime
         todo.sort(key=lambda s: -len(s.model["branches"]))
         done.update({s.run_key(dev): r for s, r in zip(todo, run_grid(todo, c, ex.cache_dir, ex.device,
                                                                       workers=ex.profile.workers))})
-    out = {v.name: Results() for v in variants}
+    out = VariantRuns({v.name: Results() for v in variants})
     seen = {r.cache_key for r in ex.results}
     for v, s in plan:
         r = done[s.run_key(dev)]
@@ -243,13 +257,13 @@ def sensitivity_runs(runs: dict) -> pd.DataFrame:
 # %% ../nbs/34_sensitivity.ipynb #62188b1c
 def external_variant_runs(experiment: Experiment,  # scored on its external cohort (synthetic cohort only)
                           runs: dict               # {variant name: Results}, from `run_variants`
-                         ) -> dict:
-    """`runs` scored on the external cohort as each variant reads it (notes cut, scans redrawn); {} without one. Sets
-    `experiment.external_results`."""
+                         ) -> VariantRuns:
+    """`runs` scored on the external cohort as each variant reads it (notes cut, scans redrawn); empty without one.
+    Sets `experiment.external_results`."""
     from types import SimpleNamespace
     from mmdr.data import cohort_fingerprint
     from mmdr.runs import score_external
-    if not experiment.synthetic or not experiment.profile.external_patients: return {}
+    if not experiment.synthetic or not experiment.profile.external_patients: return VariantRuns()
     ext, by_name = experiment.external, {v.name: v for v in [DEFAULT_VARIANT, *sensitivity_variants(experiment)]}
     unknown = [n for n in runs if n not in by_name]
     if unknown: raise ValueError(f"no variant named {unknown} in the catalogue of `sensitivity_variants`")
@@ -265,7 +279,8 @@ def external_variant_runs(experiment: Experiment,  # scored on its external coho
         scored[r.cache_key] = score_external(r, on[r.spec["cohort"]], experiment.cache_dir, memo)
     experiment.external_results = Results(scored[r.cache_key].replace(label=r.label) for r in experiment.results
                                           if r.cache_key in scored)
-    return {name: Results(scored[r.cache_key].replace(label=r.label) for r in res) for name, res in runs.items()}
+    return VariantRuns({name: Results(scored[r.cache_key].replace(label=r.label) for r in res)
+                        for name, res in runs.items()})
 
 
 # %% ../nbs/34_sensitivity.ipynb #ea6c3998
