@@ -13,8 +13,8 @@ from .data import DEFAULT_SPLIT, Cohort
 from .train import predict_proba
 from .metrics import fmt_mean_sd, fmt_interval, seed_interval, extreme_claim
 from .runs import RunResult, Results
-from .experiments import Experiment, check_pairing, fmt_comparison, model_ceilings
-from .claims import declared_family, verdict_word
+from .experiments import Experiment, check_pairing, declared_family, fmt_comparison, model_ceilings
+from .claims import verdict_word
 
 # %% auto #0
 __all__ = ['majority_runs', 'decisive_majority', 'family_findings', 'best_pairs', 'best_of', 'hidden_accuracy', 'random_hiding',

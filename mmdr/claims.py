@@ -9,11 +9,11 @@ import numpy as np
 import pandas as pd
 from .metrics import family_row, ranking_claim, extreme_claim
 from .runs import Results
-from .experiments import compare_runs, check_family_metric, fmt_comparison
+from .experiments import declared_family, fmt_comparison
 from .experiments import TABLE1_ROWS, ABLATION_ROWS, PRODUCT_LABEL
 
 # %% auto #0
-__all__ = ['verdict_word', 'ceiling_check', 'declared_family', 'claims_table', 'ablation_claims']
+__all__ = ['verdict_word', 'ceiling_check', 'claims_table', 'ablation_claims']
 
 # %% ../nbs/30cc_claims.ipynb #8112249c
 def verdict_word(v: str, yes: str = "yes", no: str = "no: the opposite holds") -> str:
@@ -59,14 +59,6 @@ def removal_margins(removals: list, margin: float, reference: str = "Ours") -> d
     return {(reference, l): margin for l in removals}
 
 # %% ../nbs/30cc_claims.ipynb #777ad74f
-def declared_family(results: Results, pairs: list, metric: str, level: float, family,
-                    margins: dict | None = None) -> pd.DataFrame:   # margin tests of a family built here
-    "The notebook's family, checked to hold every pair (and to be about `metric`), or one built over `pairs`."
-    if family is None: return compare_runs(results, pairs, metric, level, margins=margins)
-    check_family_metric(family, metric)
-    for a, b in pairs: family_row(family, a, b)
-    return family
-
 def _answer(fam: pd.DataFrame, x: str, y: str, yes: str = "yes", no: str = "no: the opposite holds") -> tuple:
     "(the family's row comparing x with y, the answer to 'x ahead of y?': yes, no or not resolved)."
     r, ahead = family_row(fam, x, y)

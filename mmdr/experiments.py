@@ -22,7 +22,7 @@ from .pool import run_grid, classical_grid, engines_used
 
 # %% auto #0
 __all__ = ['PAPER_TABLE1', 'TABLE1_ROWS', 'PRODUCT_LABEL', 'ABLATION_ROWS', 'FUSED_SCHEMES', 'summary_table', 'wide_table',
-           'check_pairing', 'check_family_metric', 'compare_runs', 'union_pairs', 'fmt_comparison', 'record_run',
+           'check_pairing', 'compare_runs', 'declared_family', 'union_pairs', 'fmt_comparison', 'record_run',
            'load_cohort', 'Experiment', 'table1_models', 'ablation_models', 'cohort_rows', 'cohort_models',
            'cohort_ablation', 'fused_candidates', 'choose_on_validation', 'model_ceilings', 'row_order',
            'ceiling_column', 'product_runs']
@@ -83,12 +83,14 @@ def check_pairing(results: Results, a: str, b: str):
         if ra[s].patient_id != rb[s].patient_id:
             raise ValueError(f"{a!r} and {b!r} were tested on different patients for seed {s}")
 
+# %% ../nbs/30c_experiments.ipynb #f0f7f809
 def check_family_metric(family: pd.DataFrame, metric: str):
     "Refuse a declared family that compares another metric than the table's."
     if family.attrs.get("metric", metric) != metric:
         raise ValueError(f"the family compares {family.attrs['metric']!r} but this table is about {metric!r}; "
                          f"declare a family with compare_runs(..., metric={metric!r})")
 
+# %% ../nbs/30c_experiments.ipynb #636d058c
 def compare_runs(results: Results, pairs: list, metric: str = "accuracy", level: float = 0.95,
                  margins: dict | None = None   # {(a, b): m}: also test "a − b < m" in the same family
                 ) -> pd.DataFrame:
@@ -100,6 +102,14 @@ def compare_runs(results: Results, pairs: list, metric: str = "accuracy", level:
                          margins={f"{a} − {b}": m for (a, b), m in (margins or {}).items()})
     fam.attrs["metric"] = metric
     return fam
+
+def declared_family(results: Results, pairs: list, metric: str, level: float, family,
+                    margins: dict | None = None) -> pd.DataFrame:   # margin tests of a family built here
+    "The notebook's family, checked to hold every pair (and to be about `metric`), or one built over `pairs`."
+    if family is None: return compare_runs(results, pairs, metric, level, margins=margins)
+    check_family_metric(family, metric)
+    for a, b in pairs: family_row(family, a, b)
+    return family
 
 def union_pairs(*pair_lists) -> list:
     "The pairs of several claims as one family: each unordered pair once, in the first orientation met."
@@ -622,6 +632,6 @@ _MOVED = {**dict.fromkeys(["PROFILES", "TRAINING_MODULES", "Profile", "RunSpec",
                            "hidden_accuracy", "random_hiding", "coalition_models", "coalition_worth", "oracle_worth",
                            "shapley_table", "cost_table"], "mmdr.analyses"),
           **dict.fromkeys(["verdict_word", "ceiling_check", "table1_pairs", "ablation_pairs", "removal_margins",
-                           "declared_family", "claims_table", "ablation_claims"], "mmdr.claims")}
+                           "claims_table", "ablation_claims"], "mmdr.claims")}
 
 def __getattr__(name: str): return forward_moved(__name__, _MOVED, name)   # a name that moved, with a warning
