@@ -13,7 +13,7 @@ from .data import DEFAULT_SPLIT, Cohort
 from .train import predict_proba
 from .metrics import fmt_mean_sd, fmt_interval, seed_interval, extreme_claim
 from .runs import RunResult, Results
-from .experiments import Experiment, check_pairing, declared_family, fmt_comparison, model_ceilings
+from .experiments import Experiment, check_pairing, declared_family, fmt_comparison
 from .claims import verdict_word
 
 # %% auto #0
@@ -142,12 +142,13 @@ def coalition_worth(results: Results, branches: list, empty: pd.Series) -> pd.Da
     worth.loc["(none)"] = empty.reindex(worth.columns).values
     return worth
 
-def oracle_worth(cohort: Cohort, models: list) -> pd.Series:
-    "The oracle's ceiling for each (label, ModelConfig), the prior-only accuracy as '(none)' (synthetic cohort only)."
-    from mmdr.synthetic import SyntheticConfig, oracle_ceilings
-    out = model_ceilings(models, cohort).ceiling
-    prior_only = oracle_ceilings(SyntheticConfig.from_dict(cohort.meta["config"]), sets=[()])
-    out.loc["(none)"] = float(prior_only.accuracy.iloc[0])
+def oracle_worth(experiment: Experiment, models: list) -> pd.Series | None:
+    """The oracle's ceiling for each (label, ModelConfig), the prior-only accuracy as '(none)' (synthetic cohort
+    only; None for a cohort of your own)."""
+    ceilings = experiment.ceilings(models)
+    if ceilings is None: return None
+    out = ceilings.ceiling
+    out.loc["(none)"] = float(experiment.oracle([()])[()])
     return out
 
 def shapley_table(worth: pd.DataFrame,       # coalition ("a+b", "(none)") x seed values, from `coalition_worth`
@@ -171,9 +172,9 @@ class Coalitions:
     def worth(self, results: Results, empty: pd.Series) -> pd.DataFrame:
         "coalition x seed accuracy of the subsets' runs, the empty subset's as '(none)' (`coalition_worth`)."
         return coalition_worth(results, self.branches, empty)
-    def oracle(self, cohort: Cohort) -> pd.Series:
-        "The oracle's worth of every subset, the prior alone as '(none)' (`oracle_worth`; synthetic cohort only)."
-        return oracle_worth(cohort, self.models())
+    def oracle(self, experiment: Experiment) -> pd.Series | None:
+        "The oracle's worth of every subset, the prior alone as '(none)' (`oracle_worth`; None on your own cohort)."
+        return oracle_worth(experiment, self.models())
     def shapley(self, worth: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
         "Per branch: its Shapley value per seed, their mean, sd and t-interval over seeds (`shapley_table`)."
         return shapley_table(worth, self.branches, level)

@@ -24,8 +24,7 @@ from .pool import run_grid, classical_grid, engines_used
 __all__ = ['PAPER_TABLE1', 'TABLE1_ROWS', 'PRODUCT_LABEL', 'ABLATION_ROWS', 'FUSED_SCHEMES', 'summary_table', 'wide_table',
            'check_pairing', 'compare_runs', 'declared_family', 'union_pairs', 'fmt_comparison', 'record_run',
            'load_cohort', 'Experiment', 'table1_models', 'ablation_models', 'cohort_rows', 'cohort_models',
-           'cohort_ablation', 'fused_candidates', 'choose_on_validation', 'model_ceilings', 'row_order',
-           'ceiling_column', 'product_runs']
+           'cohort_ablation', 'fused_candidates', 'choose_on_validation', 'row_order', 'ceiling_column', 'product_runs']
 
 # %% ../nbs/30c_experiments.ipynb #0554ed79
 TABLE1_COLUMNS = ("precision", "accuracy", "f1", "recall")  # the paper's column order
