@@ -344,7 +344,8 @@ CLASSICAL_VERSIONS = {"0c1489677f69": "18be6a3b7d0a"}   # their name when it has
 
 # %% ../nbs/30a_runs.ipynb #ba00be29
 def _classical_code(package_dir: str | None = None) -> str:
-    "The classical baseline's code name: its syntax (as `code_version` reads the training code) and the training code's."
+    """The classical baseline's code name: its syntax (as `code_version` reads the training code) and the training
+    code's."""
     root = Path(package_dir or Path(mmdr.__file__).parent)
     digest = _syntax_digest(_definitions((root / "baselines.py").read_text()), code_version(package_dir))
     return CLASSICAL_VERSIONS.get(digest, digest)
