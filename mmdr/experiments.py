@@ -23,8 +23,8 @@ from .pool import run_grid, classical_grid, engines_used
 # %% auto #0
 __all__ = ['PAPER_TABLE1', 'TABLE1_ROWS', 'PRODUCT_LABEL', 'ABLATION_ROWS', 'FUSED_SCHEMES', 'summary_table', 'wide_table',
            'check_pairing', 'compare_runs', 'declared_family', 'union_pairs', 'fmt_comparison', 'record_run',
-           'load_cohort', 'Experiment', 'table1_models', 'ablation_models', 'cohort_rows', 'cohort_models',
-           'cohort_ablation', 'fused_candidates', 'choose_on_validation', 'row_order', 'ceiling_column', 'product_runs']
+           'load_cohort', 'Experiment', 'table1_models', 'ablation_models', 'cohort_rows', 'fused_candidates',
+           'choose_on_validation', 'row_order', 'ceiling_column', 'product_runs']
 
 # %% ../nbs/30c_experiments.ipynb #0554ed79
 TABLE1_COLUMNS = ("precision", "accuracy", "f1", "recall")  # the paper's column order
@@ -399,6 +399,7 @@ def cohort_rows(modalities) -> dict:   # a Cohort, or the modalities it has (e.g
                          "images)")
     return rows
 
+# %% ../nbs/30c_experiments.ipynb #240c9232
 def cohort_models(cohort) -> list:
     "[(label, ModelConfig)] for Table I on `cohort`: each branch its modalities allow, then their fused model ('Ours')."
     from mmdr.fusion import ModelConfig
@@ -412,6 +413,19 @@ def cohort_ablation(cohort,
     from mmdr.fusion import ablate
     rows, full = cohort_rows(cohort), fused or cohort_models(cohort)[-1][1]
     return [("Ours", full)] + [(f"N_{label}", ablate(full, b.name)) for label, b in rows.items()]
+
+# %% ../nbs/30c_experiments.ipynb #fb1c7c9c
+@patch
+def table1_rows(self: Experiment) -> list:
+    "[(label, ModelConfig)] of Table I: the paper's rows on the synthetic cohort, the rows its data allow on yours."
+    return table1_models() if self.synthetic else cohort_models(self.cohort)
+
+@patch
+def ablation_rows(self: Experiment,
+                  fused=None   # the fused model, e.g. chosen on validation (default: Table I's)
+                 ) -> list:
+    "[(label, ModelConfig)] of Figure 4: the fused model, then without each branch (the paper's three, or yours)."
+    return ablation_models(fused) if self.synthetic else cohort_ablation(self.cohort, fused)
 
 # %% ../nbs/30c_experiments.ipynb #6c99c8b5
 # the paper's: every branch from scratch, one loss
