@@ -24,7 +24,7 @@ from .pool import run_grid, classical_grid, engines_used
 __all__ = ['PAPER_TABLE1', 'TABLE1_ROWS', 'PRODUCT_LABEL', 'ABLATION_ROWS', 'FUSED_SCHEMES', 'summary_table', 'wide_table',
            'check_pairing', 'compare_runs', 'declared_family', 'union_pairs', 'fmt_comparison', 'record_run',
            'load_cohort', 'Experiment', 'table1_models', 'ablation_models', 'cohort_rows', 'fused_candidates',
-           'choose_on_validation', 'row_order', 'ceiling_column', 'product_runs']
+           'choose_on_validation', 'row_order', 'ceiling_column']
 
 # %% ../nbs/30c_experiments.ipynb #0554ed79
 TABLE1_COLUMNS = ("precision", "accuracy", "f1", "recall")  # the paper's column order
@@ -607,6 +607,17 @@ def product_runs(results: Results,      # holds the finished single-branch runs
                                               # nothing trained in this call when no parent was
                                               cached=all(r.cached for r in parts)))
     return out
+
+# %% ../nbs/30c_experiments.ipynb #2a163be3
+@patch
+def run_product(self: Experiment,
+                labels: list,               # the finished runs to multiply, e.g. Table I's single-branch rows
+                label: str = PRODUCT_LABEL
+               ) -> Results:
+    "`product_runs` of the experiment's finished runs of `labels` on its cohort, added to its results."
+    res = product_runs(self.results, labels, self.cohort, label)
+    self.results.extend(res)
+    return res
 
 # %% ../nbs/30c_experiments.ipynb #936a9019
 @patch(as_prop=True)
