@@ -15,23 +15,6 @@ from .experiments import TABLE1_ROWS, ABLATION_ROWS, PRODUCT_LABEL
 # %% auto #0
 __all__ = ['verdict_word', 'ceiling_check', 'claims_table', 'ablation_claims']
 
-# %% ../nbs/30cc_claims.ipynb #8112249c
-def verdict_word(v: str, yes: str = "yes", no: str = "no: the opposite holds") -> str:
-    "A family row's verdict in words: `yes` for 'A > B', `no` for 'A < B', else 'not resolved'."
-    return yes if v == "A > B" else (no if v == "A < B" else "not resolved")
-
-def ceiling_check(results: Results, label: str, ceiling: float, level: float = 0.95) -> dict:
-    "Is `label`'s mean accuracy above the ceiling by more than test sampling allows (binomial, distinct test patients)?"
-    from scipy.stats import norm
-    runs = results.runs(label)
-    # distinct test patients: an external cohort is shared by every seed
-    n = len({p for r in runs for p in r.patient_id})
-    mean = float(np.mean([r.metrics["accuracy"] for r in runs]))
-    margin = float(norm.ppf(0.5 + level / 2)) * math.sqrt(ceiling * (1 - ceiling) / n)
-    return {"mean": mean, "ceiling": ceiling, "margin": margin, "above": mean > ceiling + margin,
-            "text": f"{label} {mean:.3f} vs ceiling {ceiling:.3f} (test-sampling margin ±{margin:.3f} over {n} test "
-                    f"patients)"}
-
 # %% ../nbs/30cc_claims.ipynb #005641b2
 def _all_pairs(labels: list) -> list:
     "Every (later, earlier) pair of `labels`: what a ranking among them needs."
@@ -58,7 +41,23 @@ def removal_margins(removals: list, margin: float, reference: str = "Ours") -> d
     "{(reference, removal): margin} for `compare_runs(..., margins=)`: may each removal cost less than `margin`?"
     return {(reference, l): margin for l in removals}
 
-# %% ../nbs/30cc_claims.ipynb #777ad74f
+# %% ../nbs/30cc_claims.ipynb #8112249c
+def verdict_word(v: str, yes: str = "yes", no: str = "no: the opposite holds") -> str:
+    "A family row's verdict in words: `yes` for 'A > B', `no` for 'A < B', else 'not resolved'."
+    return yes if v == "A > B" else (no if v == "A < B" else "not resolved")
+
+def ceiling_check(results: Results, label: str, ceiling: float, level: float = 0.95) -> dict:
+    "Is `label`'s mean accuracy above the ceiling by more than test sampling allows (binomial, distinct test patients)?"
+    from scipy.stats import norm
+    runs = results.runs(label)
+    # distinct test patients: an external cohort is shared by every seed
+    n = len({p for r in runs for p in r.patient_id})
+    mean = float(np.mean([r.metrics["accuracy"] for r in runs]))
+    margin = float(norm.ppf(0.5 + level / 2)) * math.sqrt(ceiling * (1 - ceiling) / n)
+    return {"mean": mean, "ceiling": ceiling, "margin": margin, "above": mean > ceiling + margin,
+            "text": f"{label} {mean:.3f} vs ceiling {ceiling:.3f} (test-sampling margin ±{margin:.3f} over {n} test "
+                    f"patients)"}
+
 def _answer(fam: pd.DataFrame, x: str, y: str, yes: str = "yes", no: str = "no: the opposite holds") -> tuple:
     "(the family's row comparing x with y, the answer to 'x ahead of y?': yes, no or not resolved)."
     r, ahead = family_row(fam, x, y)

@@ -71,6 +71,13 @@ def wide_table(summary: pd.DataFrame, reference: pd.DataFrame | None = None, dig
     w.index.name = "model"
     return w
 
+# %% ../nbs/30c_experiments.ipynb #f0f7f809
+def check_family_metric(family: pd.DataFrame, metric: str):
+    "Refuse a declared family that compares another metric than the table's."
+    if family.attrs.get("metric", metric) != metric:
+        raise ValueError(f"the family compares {family.attrs['metric']!r} but this table is about {metric!r}; "
+                         f"declare a family with compare_runs(..., metric={metric!r})")
+
 # %% ../nbs/30c_experiments.ipynb #40cee83e
 def check_pairing(results: Results, a: str, b: str):
     "Both models must have been tested on the same seeds and, per seed, the same patients."
@@ -82,14 +89,6 @@ def check_pairing(results: Results, a: str, b: str):
         if ra[s].patient_id != rb[s].patient_id:
             raise ValueError(f"{a!r} and {b!r} were tested on different patients for seed {s}")
 
-# %% ../nbs/30c_experiments.ipynb #f0f7f809
-def check_family_metric(family: pd.DataFrame, metric: str):
-    "Refuse a declared family that compares another metric than the table's."
-    if family.attrs.get("metric", metric) != metric:
-        raise ValueError(f"the family compares {family.attrs['metric']!r} but this table is about {metric!r}; "
-                         f"declare a family with compare_runs(..., metric={metric!r})")
-
-# %% ../nbs/30c_experiments.ipynb #636d058c
 def compare_runs(results: Results, pairs: list, metric: str = "accuracy", level: float = 0.95,
                  margins: dict | None = None   # {(a, b): m}: also test "a − b < m" in the same family
                 ) -> pd.DataFrame:
@@ -377,6 +376,21 @@ def ablation_models(fused=None,
     full = fused or paper_model()
     return [("Ours", full)] + [(label, ablate(full, branch)) for label, branch in (rows or ABLATION_ROWS).items()]
 
+# %% ../nbs/30c_experiments.ipynb #240c9232
+def cohort_models(cohort) -> list:
+    "[(label, ModelConfig)] for Table I on `cohort`: each branch its modalities allow, then their fused model ('Ours')."
+    from mmdr.fusion import ModelConfig
+    rows = cohort_rows(cohort)
+    return ([(label, ModelConfig(branches=[b])) for label, b in rows.items()]
+            + [("Ours", ModelConfig(branches=list(rows.values())))])
+
+def cohort_ablation(cohort,
+                    fused=None) -> list:   # the fused model (default: `cohort_models`'s), e.g. chosen on validation
+    "[(label, ModelConfig)] for Figure 4 on `cohort`: the fused model, then without each branch ('N_<row>')."
+    from mmdr.fusion import ablate
+    rows, full = cohort_rows(cohort), fused or cohort_models(cohort)[-1][1]
+    return [("Ours", full)] + [(f"N_{label}", ablate(full, b.name)) for label, b in rows.items()]
+
 # %% ../nbs/30c_experiments.ipynb #1a5a4d9e
 def cohort_rows(modalities) -> dict:   # a Cohort, or the modalities it has (e.g. ("tabular", "series"))
     "{Table I row: BranchConfig}: the branches a cohort's modalities allow, in the paper's row order."
@@ -398,21 +412,6 @@ def cohort_rows(modalities) -> dict:   # a Cohort, or the modalities it has (e.g
                          "model with its branches, which needs at least two modalities (add a note, a series, labs or "
                          "images)")
     return rows
-
-# %% ../nbs/30c_experiments.ipynb #240c9232
-def cohort_models(cohort) -> list:
-    "[(label, ModelConfig)] for Table I on `cohort`: each branch its modalities allow, then their fused model ('Ours')."
-    from mmdr.fusion import ModelConfig
-    rows = cohort_rows(cohort)
-    return ([(label, ModelConfig(branches=[b])) for label, b in rows.items()]
-            + [("Ours", ModelConfig(branches=list(rows.values())))])
-
-def cohort_ablation(cohort,
-                    fused=None) -> list:   # the fused model (default: `cohort_models`'s), e.g. chosen on validation
-    "[(label, ModelConfig)] for Figure 4 on `cohort`: the fused model, then without each branch ('N_<row>')."
-    from mmdr.fusion import ablate
-    rows, full = cohort_rows(cohort), fused or cohort_models(cohort)[-1][1]
-    return [("Ours", full)] + [(f"N_{label}", ablate(full, b.name)) for label, b in rows.items()]
 
 # %% ../nbs/30c_experiments.ipynb #fb1c7c9c
 @patch
@@ -528,6 +527,11 @@ def model_ceilings(models: list,          # [(label, ModelConfig)]
     return pd.DataFrame([{"model": label, "modalities": one(s, "modalities"), "ceiling": one(s, "accuracy"),
                           "se": one(s, "se"), "kind": kind[s]} for label, s in sets.items()]).set_index("model")
 
+# %% ../nbs/30c_experiments.ipynb #3fc16cfe
+def ceiling_models(models: list, order: list) -> list:
+    "[(label, ModelConfig)] whose ceiling each row of `order` reads: beyond `models` all modalities, none for majority."
+    return models + [(l, models[-1][1]) for l in order[len(models):] if l != "Majority class"]
+
 # %% ../nbs/30c_experiments.ipynb #f5bdd69d
 def row_order(models: list,                # [(label, ModelConfig)], the trained rows
               product: bool = False,       # a `product_runs` row beside them (PRODUCT_LABEL)
@@ -537,12 +541,6 @@ def row_order(models: list,                # [(label, ModelConfig)], the trained
     return ([label for label, _ in models] + ([PRODUCT_LABEL] if product else []) + ["Classical"]
             + (["Majority class"] if majority else []))
 
-# %% ../nbs/30c_experiments.ipynb #3fc16cfe
-def ceiling_models(models: list, order: list) -> list:
-    "[(label, ModelConfig)] whose ceiling each row of `order` reads: beyond `models` all modalities, none for majority."
-    return models + [(l, models[-1][1]) for l in order[len(models):] if l != "Majority class"]
-
-# %% ../nbs/30c_experiments.ipynb #68ca0fe7
 def ceiling_column(ceilings: pd.DataFrame) -> list:
     "A `model_ceilings` table as a table column: '0.880 (exact; tabular)' per row."
     return [f"{c:.3f} ({k}; {m})" for c, k, m in zip(ceilings.ceiling, ceilings.kind, ceilings.modalities)]
