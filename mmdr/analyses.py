@@ -13,14 +13,13 @@ from .data import DEFAULT_SPLIT, Cohort
 from .train import predict_proba
 from .metrics import fmt_mean_sd, fmt_interval, seed_interval, extreme_claim
 from .runs import RunResult, Results
-from .experiments import Experiment, check_pairing, fmt_comparison, model_ceilings
-from .claims import declared_family, verdict_word
+from .experiments import Experiment, check_pairing, declared_family, fmt_comparison
+from .claims import verdict_word
 
 # %% auto #0
 __all__ = ['majority_runs', 'decisive_majority', 'family_findings', 'best_pairs', 'best_of', 'hidden_accuracy', 'random_hiding',
-           'coalition_models', 'coalition_worth', 'oracle_worth', 'shapley_table', 'cost_table', 'branch_features',
-           'probe_runs', 'present_ceiling', 'probe_summary', 'probe_family', 'decisive_hidden_accuracy',
-           'external_variant_runs']
+           'Coalitions', 'cost_table', 'branch_features', 'probe_runs', 'present_ceiling', 'probe_summary',
+           'probe_family', 'decisive_hidden_accuracy']
 
 # %% ../nbs/30d_analyses.ipynb #43790373
 def majority_runs(cohort: Cohort, seeds: list, split: tuple = DEFAULT_SPLIT, label: str = "Majority class") -> Results:
@@ -143,12 +142,13 @@ def coalition_worth(results: Results, branches: list, empty: pd.Series) -> pd.Da
     worth.loc["(none)"] = empty.reindex(worth.columns).values
     return worth
 
-def oracle_worth(cohort: Cohort, models: list) -> pd.Series:
-    "The oracle's ceiling for each (label, ModelConfig), the prior-only accuracy as '(none)' (synthetic cohort only)."
-    from mmdr.synthetic import SyntheticConfig, oracle_ceilings
-    out = model_ceilings(models, cohort).ceiling
-    prior_only = oracle_ceilings(SyntheticConfig.from_dict(cohort.meta["config"]), sets=[()])
-    out.loc["(none)"] = float(prior_only.accuracy.iloc[0])
+def oracle_worth(experiment: Experiment, models: list) -> pd.Series | None:
+    """The oracle's ceiling for each (label, ModelConfig), the prior-only accuracy as '(none)' (synthetic cohort
+    only; None for a cohort of your own)."""
+    ceilings = experiment.ceilings(models)
+    if ceilings is None: return None
+    out = ceilings.ceiling
+    out.loc["(none)"] = float(experiment.oracle([()])[()])
     return out
 
 def shapley_table(worth: pd.DataFrame,       # coalition ("a+b", "(none)") x seed values, from `coalition_worth`
@@ -160,6 +160,24 @@ def shapley_table(worth: pd.DataFrame,       # coalition ("a+b", "(none)") x see
     columns = (("Shapley value", "mean"), ("sd", "sd"), ("ci_low", "ci_low"), ("ci_high", "ci_high"))
     out = pd.DataFrame({k: [iv[b][c] for b in branches] for k, c in columns}, index=pd.Index(branches, name="branch"))
     return out.join(phi.add_prefix("seed "))
+
+# %% ../nbs/30d_analyses.ipynb #6ce5d809
+class Coalitions:
+    "The game whose players are a fused model's branches: a model per subset, each subset's worth, Shapley values."
+    def __init__(self, branches: list): self.branches = list(branches)   # e.g. ["cnn", "rnn", "vit", "fcn"]
+    def __repr__(self): return f"Coalitions({self.branches})"
+    def models(self) -> list:
+        "[(label, ModelConfig)]: every non-empty subset of the branches (`coalition_models`)."
+        return coalition_models(self.branches)
+    def worth(self, results: Results, empty: pd.Series) -> pd.DataFrame:
+        "coalition x seed accuracy of the subsets' runs, the empty subset's as '(none)' (`coalition_worth`)."
+        return coalition_worth(results, self.branches, empty)
+    def oracle(self, experiment: Experiment) -> pd.Series | None:
+        "The oracle's worth of every subset, the prior alone as '(none)' (`oracle_worth`; None on your own cohort)."
+        return oracle_worth(experiment, self.models())
+    def shapley(self, worth: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
+        "Per branch: its Shapley value per seed, their mean, sd and t-interval over seeds (`shapley_table`)."
+        return shapley_table(worth, self.branches, level)
 
 # %% ../nbs/30d_analyses.ipynb #3fe52750
 def cost_table(results: Results, order: list | None = None) -> pd.DataFrame:
@@ -327,33 +345,4 @@ def decisive_hidden_accuracy(experiment: Experiment, results: Results, label: st
     out = pd.Series(acc, name=label, dtype=float).rename_axis("seed")
     out.attrs["left with nothing"] = nothing          # patients (over all seeds) with no modality left to read
     return out
-
-
-# %% ../nbs/30d_analyses.ipynb #62188b1c
-def external_variant_runs(experiment: Experiment,  # scored on its external cohort (synthetic cohort only)
-                          runs: dict               # {variant name: Results}, from `run_variants`
-                         ) -> dict:
-    """`runs` scored on the external cohort as each variant reads it (notes cut, scans redrawn); {} without one. Sets
-    `experiment.external_results`."""
-    from types import SimpleNamespace
-    from mmdr.data import cohort_fingerprint
-    from mmdr.runs import score_external
-    from mmdr.sensitivity import sensitivity_variants, variant_cohort, DEFAULT_VARIANT
-    if not experiment.synthetic or not experiment.profile.external_patients: return {}
-    ext, by_name = experiment.external, {v.name: v for v in [DEFAULT_VARIANT, *sensitivity_variants(experiment)]}
-    unknown = [n for n in runs if n not in by_name]
-    if unknown: raise ValueError(f"no variant named {unknown} in the catalogue of `sensitivity_variants`")
-    on = {}                                            # training cohort's fingerprint -> the same redraw of `ext`
-    for name in runs:                                  # the variant's redraw of the external cohort
-        v = by_name[name]
-        on.setdefault(cohort_fingerprint(variant_cohort(experiment, v)),
-                      variant_cohort(SimpleNamespace(cohort=ext, synthetic=True), v))
-    on.setdefault(cohort_fingerprint(experiment.cohort), ext)
-    todo = {r.cache_key: r for res in runs.values() for r in res}
-    memo, scored = {}, {}
-    for r in sorted(todo.values(), key=lambda r: (r.spec["cohort"], r.seed)):   # one preprocessing per seed
-        scored[r.cache_key] = score_external(r, on[r.spec["cohort"]], experiment.cache_dir, memo)
-    experiment.external_results = Results(scored[r.cache_key].replace(label=r.label) for r in experiment.results
-                                          if r.cache_key in scored)
-    return {name: Results(scored[r.cache_key].replace(label=r.label) for r in res) for name, res in runs.items()}
 

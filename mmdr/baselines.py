@@ -21,7 +21,7 @@ from fastcore.basics import patch
 from .data import Cohort
 
 # %% auto #0
-__all__ = ['BASELINE_MODELS', 'BaselineFeatures', 'fit_baseline', 'best_baseline']
+__all__ = ['best_baseline']
 
 # %% ../nbs/22_baselines.ipynb #7eb109fc
 def _pool_images(x: torch.Tensor, size: int) -> np.ndarray:
@@ -196,6 +196,7 @@ def fit_baseline(train: Cohort,             # the training part: every learned s
                 chosen=chosen, n_features=Xtr.shape[1], valid_accuracy=float((valid_proba.argmax(1) == yva).mean()),
                 seconds=time.perf_counter() - t0)
 
+# %% ../nbs/22_baselines.ipynb #12be1acb
 def best_baseline(train: Cohort, valid: Cohort, test: Cohort, modalities=None, seed: int = 0,
                   models=BASELINE_MODELS,   # the candidates
                   **feature_kw) -> dict:

@@ -9,30 +9,13 @@ import numpy as np
 import pandas as pd
 from .metrics import family_row, ranking_claim, extreme_claim
 from .runs import Results
-from .experiments import compare_runs, check_family_metric, fmt_comparison
+from .experiments import declared_family, fmt_comparison
 from .experiments import TABLE1_ROWS, ABLATION_ROWS, PRODUCT_LABEL
 
 # %% auto #0
-__all__ = ['verdict_word', 'ceiling_check', 'table1_pairs', 'ablation_pairs', 'removal_margins', 'declared_family',
-           'claims_table', 'ablation_claims']
+__all__ = ['verdict_word', 'ceiling_check', 'claims_table', 'ablation_claims']
 
-# %% ../nbs/30cc_claims.ipynb #8112249c
-def verdict_word(v: str, yes: str = "yes", no: str = "no: the opposite holds") -> str:
-    "A family row's verdict in words: `yes` for 'A > B', `no` for 'A < B', else 'not resolved'."
-    return yes if v == "A > B" else (no if v == "A < B" else "not resolved")
-
-def ceiling_check(results: Results, label: str, ceiling: float, level: float = 0.95) -> dict:
-    "Is `label`'s mean accuracy above the ceiling by more than test sampling allows (binomial, distinct test patients)?"
-    from scipy.stats import norm
-    runs = results.runs(label)
-    # distinct test patients: an external cohort is shared by every seed
-    n = len({p for r in runs for p in r.patient_id})
-    mean = float(np.mean([r.metrics["accuracy"] for r in runs]))
-    margin = float(norm.ppf(0.5 + level / 2)) * math.sqrt(ceiling * (1 - ceiling) / n)
-    return {"mean": mean, "ceiling": ceiling, "margin": margin, "above": mean > ceiling + margin,
-            "text": f"{label} {mean:.3f} vs ceiling {ceiling:.3f} (test-sampling margin ±{margin:.3f} over {n} test "
-                    f"patients)"}
-
+# %% ../nbs/30cc_claims.ipynb #005641b2
 def _all_pairs(labels: list) -> list:
     "Every (later, earlier) pair of `labels`: what a ranking among them needs."
     return [(b, a) for i, a in enumerate(labels) for b in labels[i + 1:]]
@@ -58,12 +41,22 @@ def removal_margins(removals: list, margin: float, reference: str = "Ours") -> d
     "{(reference, removal): margin} for `compare_runs(..., margins=)`: may each removal cost less than `margin`?"
     return {(reference, l): margin for l in removals}
 
-def declared_family(results: Results, pairs: list, metric: str, level: float, family) -> pd.DataFrame:
-    "The notebook's family, checked to hold every pair (and to be about `metric`), or one built over `pairs`."
-    if family is None: return compare_runs(results, pairs, metric, level)
-    check_family_metric(family, metric)
-    for a, b in pairs: family_row(family, a, b)
-    return family
+# %% ../nbs/30cc_claims.ipynb #8112249c
+def verdict_word(v: str, yes: str = "yes", no: str = "no: the opposite holds") -> str:
+    "A family row's verdict in words: `yes` for 'A > B', `no` for 'A < B', else 'not resolved'."
+    return yes if v == "A > B" else (no if v == "A < B" else "not resolved")
+
+def ceiling_check(results: Results, label: str, ceiling: float, level: float = 0.95) -> dict:
+    "Is `label`'s mean accuracy above the ceiling by more than test sampling allows (binomial, distinct test patients)?"
+    from scipy.stats import norm
+    runs = results.runs(label)
+    # distinct test patients: an external cohort is shared by every seed
+    n = len({p for r in runs for p in r.patient_id})
+    mean = float(np.mean([r.metrics["accuracy"] for r in runs]))
+    margin = float(norm.ppf(0.5 + level / 2)) * math.sqrt(ceiling * (1 - ceiling) / n)
+    return {"mean": mean, "ceiling": ceiling, "margin": margin, "above": mean > ceiling + margin,
+            "text": f"{label} {mean:.3f} vs ceiling {ceiling:.3f} (test-sampling margin ±{margin:.3f} over {n} test "
+                    f"patients)"}
 
 def _answer(fam: pd.DataFrame, x: str, y: str, yes: str = "yes", no: str = "no: the opposite holds") -> tuple:
     "(the family's row comparing x with y, the answer to 'x ahead of y?': yes, no or not resolved)."
@@ -136,12 +129,15 @@ def ablation_claims(results: Results, reference: str = "Ours", metric: str = "ac
                     level: float = 0.95,
                     family: pd.DataFrame | None = None,  # the notebook's declared family (must hold `ablation_pairs`)
                     paper: bool = False,                 # the paper's answers beside ours (synthetic cohort only)
-                    removals: list | None = None) -> pd.DataFrame:   # the removal labels (default: ABLATION_ROWS)
+                    removals: list | None = None,        # the removal labels (default: ABLATION_ROWS)
+                    margin: float | None = None          # with no `family`: also test "costs less than `margin`"
+                   ) -> pd.DataFrame:
     "Figure 4's claims (which removal hurts, within a margin, most and least), read off one Holm-corrected family."
     have = _check_reference(results, reference, "the full model")
     abl = [l for l in (removals or ABLATION_ROWS) if l in have]
     paper3 = [l for l in ("N_CNN", "N_RNN", "N_Transformer") if l in have]
-    fam = declared_family(results, ablation_pairs(have, reference, baseline, abl), metric, level, family)
+    fam = declared_family(results, ablation_pairs(have, reference, baseline, abl), metric, level, family,
+                          None if margin is None else removal_margins(abl, margin, reference))
     def hurts(l):
         r, answer = _answer(fam, reference, l)
         if answer == "not resolved" and r.name == f"{reference} − {l}" and str(r.verdict).startswith("A − B <"):

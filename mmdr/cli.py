@@ -11,7 +11,7 @@ from . import runner
 from .core import paths, get_device, atomic_write, forward_moved
 
 # %% auto #0
-__all__ = ['reproduce', 'main']
+__all__ = ['reproduce']
 
 # %% ../nbs/35_cli.ipynb #282330d8
 PAPER_NOTEBOOKS = ("40_table1.ipynb", "41_fig4_ablation.ipynb")
@@ -198,8 +198,8 @@ def reproduce(profile: str = "paper", device: str = "auto", out_dir: str | Path 
           f"{out_dir}"
           + (" [dry run: nothing executed]" if dry_run else ""), flush=True)
     if dry_run: return {}
-    from mmdr.report import snapshot, report_files, reproduction_report
-    before, stats = snapshot(out_dir, report_files()), {}     # the fallback reference, outside a git checkout
+    from mmdr.report import snapshot, reproduction_report
+    before, stats = snapshot(out_dir), {}     # the fallback reference, outside a git checkout
     for nb in notebooks:
         print(f"[mmdr] running {nb} ...", flush=True)
         rec = {}

@@ -186,9 +186,7 @@ class RNNEncoder(nn.Module):
                  # "last" valid state, "mean" / "max" over the valid steps, "meanmax" (both), or "attention" (a
                  # learned weighting of the valid steps: additive attention, as in hierarchical attention networks)
                  pool: str = "max",
-                 # width of a 1-D convolution (+ ReLU) over the front's outputs before the RNN: each step then reads
-                 # its neighbours (n-gram features, as in Kim 2014), e.g. 3 sees "no fever ." at once; 0: none
-                 conv: int = 0,
+                 conv: int = 0,  # a width-k convolution (+ ReLU) before the RNN: n-grams (Kim 2014); 0: none
                  out_dim: int = 64,              # feature size handed to fusion
                  dropout: float = 0.0,           # between RNN layers and before the projection
                  pad_id: int = 0):               # token id of <pad>
@@ -221,8 +219,7 @@ class RNNEncoder(nn.Module):
         # a score per step from its output; built only when asked, so the other pools draw the same initial weights
         self.attend = (nn.Sequential(nn.Linear(width, width), nn.Tanh(), nn.Linear(width, 1, bias=False))
                        if pool == "attention" else None)
-        # built only when asked too; zero padding at the ends equals the <pad> embedding (zeros), so the steps
-        # before a sequence's end do not depend on how long the batch's other sequences are
+        # built only when asked too; its zero padding equals the <pad> embedding, so batch length does not matter
         self.conv = (nn.Sequential(nn.Conv1d(embed_dim, embed_dim, conv, padding=conv // 2), nn.ReLU())
                      if conv else None)
 

@@ -21,11 +21,13 @@ from .runs import (get_profile, RunResult, Results, make_specs, load_run, extern
 from .pool import run_grid, classical_grid, engines_used
 
 # %% auto #0
-__all__ = ['PAPER_TABLE1', 'TABLE1_COLUMNS', 'TABLE1_ROWS', 'PRODUCT_LABEL', 'ABLATION_ROWS', 'FUSED_SCHEMES', 'summary_table',
-           'wide_table', 'check_pairing', 'check_family_metric', 'compare_runs', 'union_pairs', 'fmt_comparison',
-           'record_run', 'load_cohort', 'Experiment', 'table1_models', 'ablation_models', 'cohort_rows',
-           'cohort_models', 'cohort_ablation', 'fused_candidates', 'choose_on_validation', 'model_ceilings',
-           'row_order', 'ceiling_models', 'ceiling_column', 'product_runs']
+__all__ = ['PAPER_TABLE1', 'TABLE1_ROWS', 'PRODUCT_LABEL', 'ABLATION_ROWS', 'FUSED_SCHEMES', 'summary_table', 'wide_table',
+           'check_pairing', 'compare_runs', 'declared_family', 'union_pairs', 'fmt_comparison', 'record_run',
+           'load_cohort', 'Experiment', 'table1_models', 'ablation_models', 'cohort_rows', 'fused_candidates',
+           'choose_on_validation', 'row_order', 'ceiling_column']
+
+# %% ../nbs/30c_experiments.ipynb #0554ed79
+TABLE1_COLUMNS = ("precision", "accuracy", "f1", "recall")  # the paper's column order
 
 # %% ../nbs/30c_experiments.ipynb #a4ec1b0f
 PAPER_TABLE1 = pd.DataFrame(
@@ -33,8 +35,6 @@ PAPER_TABLE1 = pd.DataFrame(
      "f1": [0.53, 0.58, 0.62, 0.72], "recall": [0.71, 0.72, 0.75, 0.83]},
     index=pd.Index(["CNN", "RNN", "Transformer", "Ours"], name="model"))
 PAPER_TABLE1.attrs["source"] = "Liu et al. (2024), Table I, as printed (reference only; not produced by mmdr)"
-
-TABLE1_COLUMNS = ("precision", "accuracy", "f1", "recall")  # the paper's column order
 
 def _is_binary(results: Results) -> bool:
     return len(results) > 0 and all(len(r.proba[0]) == 2 for r in results if r.proba)
@@ -71,6 +71,13 @@ def wide_table(summary: pd.DataFrame, reference: pd.DataFrame | None = None, dig
     w.index.name = "model"
     return w
 
+# %% ../nbs/30c_experiments.ipynb #f0f7f809
+def check_family_metric(family: pd.DataFrame, metric: str):
+    "Refuse a declared family that compares another metric than the table's."
+    if family.attrs.get("metric", metric) != metric:
+        raise ValueError(f"the family compares {family.attrs['metric']!r} but this table is about {metric!r}; "
+                         f"declare a family with compare_runs(..., metric={metric!r})")
+
 # %% ../nbs/30c_experiments.ipynb #40cee83e
 def check_pairing(results: Results, a: str, b: str):
     "Both models must have been tested on the same seeds and, per seed, the same patients."
@@ -81,12 +88,6 @@ def check_pairing(results: Results, a: str, b: str):
     for s in ra:
         if ra[s].patient_id != rb[s].patient_id:
             raise ValueError(f"{a!r} and {b!r} were tested on different patients for seed {s}")
-
-def check_family_metric(family: pd.DataFrame, metric: str):
-    "Refuse a declared family that compares another metric than the table's."
-    if family.attrs.get("metric", metric) != metric:
-        raise ValueError(f"the family compares {family.attrs['metric']!r} but this table is about {metric!r}; "
-                         f"declare a family with compare_runs(..., metric={metric!r})")
 
 def compare_runs(results: Results, pairs: list, metric: str = "accuracy", level: float = 0.95,
                  margins: dict | None = None   # {(a, b): m}: also test "a − b < m" in the same family
@@ -99,6 +100,14 @@ def compare_runs(results: Results, pairs: list, metric: str = "accuracy", level:
                          margins={f"{a} − {b}": m for (a, b), m in (margins or {}).items()})
     fam.attrs["metric"] = metric
     return fam
+
+def declared_family(results: Results, pairs: list, metric: str, level: float, family,
+                    margins: dict | None = None) -> pd.DataFrame:   # margin tests of a family built here
+    "The notebook's family, checked to hold every pair (and to be about `metric`), or one built over `pairs`."
+    if family is None: return compare_runs(results, pairs, metric, level, margins=margins)
+    check_family_metric(family, metric)
+    for a, b in pairs: family_row(family, a, b)
+    return family
 
 def union_pairs(*pair_lists) -> list:
     "The pairs of several claims as one family: each unordered pair once, in the first orientation met."
@@ -308,8 +317,11 @@ def oracle(self: Experiment, modality_sets: list) -> dict | None:
     sets = [tuple(s) for s in dict.fromkeys(tuple(s) for s in modality_sets)]
     return dict(zip(sets, oracle_ceilings(SyntheticConfig.from_dict(self.cohort.meta["config"]), sets=sets).accuracy))
 @patch
-def ceilings(self: Experiment, models: list) -> pd.DataFrame | None:
-    "The oracle's ceiling for each model (synthetic cohort only; None for a real cohort)."
+def ceilings(self: Experiment, models: list,
+             order: list | None = None   # a results table's rows (`row_order`): each read against its ceiling
+            ) -> pd.DataFrame | None:
+    "The oracle's ceiling for each model, or each row of `order` (synthetic cohort only; None for a real cohort)."
+    if order is not None: models = ceiling_models(models, order)
     return model_ceilings(models, self.cohort) if self.synthetic else None
 
 # %% ../nbs/30c_experiments.ipynb #eac27176
@@ -364,6 +376,21 @@ def ablation_models(fused=None,
     full = fused or paper_model()
     return [("Ours", full)] + [(label, ablate(full, branch)) for label, branch in (rows or ABLATION_ROWS).items()]
 
+# %% ../nbs/30c_experiments.ipynb #240c9232
+def cohort_models(cohort) -> list:
+    "[(label, ModelConfig)] for Table I on `cohort`: each branch its modalities allow, then their fused model ('Ours')."
+    from mmdr.fusion import ModelConfig
+    rows = cohort_rows(cohort)
+    return ([(label, ModelConfig(branches=[b])) for label, b in rows.items()]
+            + [("Ours", ModelConfig(branches=list(rows.values())))])
+
+def cohort_ablation(cohort,
+                    fused=None) -> list:   # the fused model (default: `cohort_models`'s), e.g. chosen on validation
+    "[(label, ModelConfig)] for Figure 4 on `cohort`: the fused model, then without each branch ('N_<row>')."
+    from mmdr.fusion import ablate
+    rows, full = cohort_rows(cohort), fused or cohort_models(cohort)[-1][1]
+    return [("Ours", full)] + [(f"N_{label}", ablate(full, b.name)) for label, b in rows.items()]
+
 # %% ../nbs/30c_experiments.ipynb #1a5a4d9e
 def cohort_rows(modalities) -> dict:   # a Cohort, or the modalities it has (e.g. ("tabular", "series"))
     "{Table I row: BranchConfig}: the branches a cohort's modalities allow, in the paper's row order."
@@ -386,19 +413,18 @@ def cohort_rows(modalities) -> dict:   # a Cohort, or the modalities it has (e.g
                          "images)")
     return rows
 
-def cohort_models(cohort) -> list:
-    "[(label, ModelConfig)] for Table I on `cohort`: each branch its modalities allow, then their fused model ('Ours')."
-    from mmdr.fusion import ModelConfig
-    rows = cohort_rows(cohort)
-    return ([(label, ModelConfig(branches=[b])) for label, b in rows.items()]
-            + [("Ours", ModelConfig(branches=list(rows.values())))])
+# %% ../nbs/30c_experiments.ipynb #fb1c7c9c
+@patch
+def table1_rows(self: Experiment) -> list:
+    "[(label, ModelConfig)] of Table I: the paper's rows on the synthetic cohort, the rows its data allow on yours."
+    return table1_models() if self.synthetic else cohort_models(self.cohort)
 
-def cohort_ablation(cohort,
-                    fused=None) -> list:   # the fused model (default: `cohort_models`'s), e.g. chosen on validation
-    "[(label, ModelConfig)] for Figure 4 on `cohort`: the fused model, then without each branch ('N_<row>')."
-    from mmdr.fusion import ablate
-    rows, full = cohort_rows(cohort), fused or cohort_models(cohort)[-1][1]
-    return [("Ours", full)] + [(f"N_{label}", ablate(full, b.name)) for label, b in rows.items()]
+@patch
+def ablation_rows(self: Experiment,
+                  fused=None   # the fused model, e.g. chosen on validation (default: Table I's)
+                 ) -> list:
+    "[(label, ModelConfig)] of Figure 4: the fused model, then without each branch (the paper's three, or yours)."
+    return ablation_models(fused) if self.synthetic else cohort_ablation(self.cohort, fused)
 
 # %% ../nbs/30c_experiments.ipynb #6c99c8b5
 # the paper's: every branch from scratch, one loss
@@ -501,6 +527,11 @@ def model_ceilings(models: list,          # [(label, ModelConfig)]
     return pd.DataFrame([{"model": label, "modalities": one(s, "modalities"), "ceiling": one(s, "accuracy"),
                           "se": one(s, "se"), "kind": kind[s]} for label, s in sets.items()]).set_index("model")
 
+# %% ../nbs/30c_experiments.ipynb #3fc16cfe
+def ceiling_models(models: list, order: list) -> list:
+    "[(label, ModelConfig)] whose ceiling each row of `order` reads: beyond `models` all modalities, none for majority."
+    return models + [(l, models[-1][1]) for l in order[len(models):] if l != "Majority class"]
+
 # %% ../nbs/30c_experiments.ipynb #f5bdd69d
 def row_order(models: list,                # [(label, ModelConfig)], the trained rows
               product: bool = False,       # a `product_runs` row beside them (PRODUCT_LABEL)
@@ -509,10 +540,6 @@ def row_order(models: list,                # [(label, ModelConfig)], the trained
     "The rows of a results table: the models, then the product, the classical baseline and the majority class."
     return ([label for label, _ in models] + ([PRODUCT_LABEL] if product else []) + ["Classical"]
             + (["Majority class"] if majority else []))
-
-def ceiling_models(models: list, order: list) -> list:
-    "[(label, ModelConfig)] whose ceiling each row of `order` reads: beyond `models` all modalities, none for majority."
-    return models + [(l, models[-1][1]) for l in order[len(models):] if l != "Majority class"]
 
 def ceiling_column(ceilings: pd.DataFrame) -> list:
     "A `model_ceilings` table as a table column: '0.880 (exact; tabular)' per row."
@@ -579,6 +606,17 @@ def product_runs(results: Results,      # holds the finished single-branch runs
                                               cached=all(r.cached for r in parts)))
     return out
 
+# %% ../nbs/30c_experiments.ipynb #2a163be3
+@patch
+def run_product(self: Experiment,
+                labels: list,               # the finished runs to multiply, e.g. Table I's single-branch rows
+                label: str = PRODUCT_LABEL
+               ) -> Results:
+    "`product_runs` of the experiment's finished runs of `labels` on its cohort, added to its results."
+    res = product_runs(self.results, labels, self.cohort, label)
+    self.results.extend(res)
+    return res
+
 # %% ../nbs/30c_experiments.ipynb #936a9019
 @patch(as_prop=True)
 def external(self: Experiment) -> Cohort | None:
@@ -616,6 +654,6 @@ _MOVED = {**dict.fromkeys(["PROFILES", "TRAINING_MODULES", "Profile", "RunSpec",
                            "hidden_accuracy", "random_hiding", "coalition_models", "coalition_worth", "oracle_worth",
                            "shapley_table", "cost_table"], "mmdr.analyses"),
           **dict.fromkeys(["verdict_word", "ceiling_check", "table1_pairs", "ablation_pairs", "removal_margins",
-                           "declared_family", "claims_table", "ablation_claims"], "mmdr.claims")}
+                           "claims_table", "ablation_claims"], "mmdr.claims")}
 
 def __getattr__(name: str): return forward_moved(__name__, _MOVED, name)   # a name that moved, with a warning

@@ -19,8 +19,7 @@ from .synthetic import FINDINGS, GroundTruth, TRUTH_FINDINGS, finding_probs
 from .metrics import seed_interval, compare_family, fmt_interval, seeds_text
 
 # %% auto #0
-__all__ = ['LOCAL_FINDINGS', 'explain_runs', 'image_table', 'explanation_family', 'explanation_findings', 'note_table',
-           'branch_table', 'cases_figure', 'note_examples']
+__all__ = ['LOCAL_FINDINGS', 'Explanations', 'explain_runs', 'cases_figure', 'note_examples']
 
 # %% ../nbs/30e_explain.ipynb #09be6887
 def patient_batch(cohort: Cohort,   # a preprocessed part (e.g. `Prepared.test`)
@@ -329,13 +328,33 @@ def score_branches(model: nn.Module, test: Cohort, truth: GroundTruth | None = N
         out.append(pd.concat([row, credit.add_prefix("credit_")], axis=1))
     return pd.concat(out, ignore_index=True) if out else pd.DataFrame()
 
+# %% ../nbs/30e_explain.ipynb #0fc5dd36
+class Explanations(dict):
+    """{'images', 'notes', 'branches'}: every run's scores (from `explain_runs`), and the tables and the family of
+    comparisons read off them."""
+    def image_table(self, tolerance: int = 2) -> pd.DataFrame:
+        "Per model, method and finding: pointing game and relevance mass (`image_table`)."
+        return image_table(self["images"], tolerance)
+    def note_table(self) -> pd.DataFrame:
+        "Per note model: the attribution's share on the clauses that speak for its prediction (`note_table`)."
+        return note_table(self["notes"])
+    def branch_table(self) -> pd.DataFrame:
+        "Per fused model: which modality gets the most credit, and how often it is the oracle's (`branch_table`)."
+        return branch_table(self["branches"])
+    def family(self, level: float = 0.95) -> pd.DataFrame:
+        "The one Holm family: each method against chance and its randomised self (`explanation_family`)."
+        return explanation_family(self, level)
+    def findings(self, family: pd.DataFrame, tolerance: int = 2) -> pd.DataFrame:
+        "What the scores and the family say, in words (`explanation_findings`)."
+        return explanation_findings(self, family, tolerance)
+
 # %% ../nbs/30e_explain.ipynb #75f0436f
 def explain_runs(runs: list,                     # RunResults with weights (e.g. `Results.runs("CNN")`)
                  load,                           # run -> (model, Prepared), e.g. `Experiment.load`
                  truth: GroundTruth | None,      # the cohort's truth (None: a cohort without one; branches only)
                  class_probs=None,               # the cohort's class prevalences (for the notes)
                  tolerance: int = 2, steps: int = 32, max_patients: int | None = None,
-                 randomise: bool = True) -> dict:   # also score each run with random weights
+                 randomise: bool = True) -> Explanations:   # also score each run with random weights
     "{'images', 'notes', 'branches'}: every run's scores (trained and randomised), tagged with label, seed and weights."
     out = {"images": [], "notes": [], "branches": []}
     for run in runs:
@@ -356,7 +375,7 @@ def explain_runs(runs: list,                     # RunResults with weights (e.g.
                 out["notes"].append(score_notes(m, data.test, t, class_probs, steps, max_patients).assign(**tag))
             if isinstance(m, IntermediateFusion) and len(mods) > 1:
                 out["branches"].append(score_branches(m, data.test, t, steps, max_patients).assign(**tag))
-    return {k: pd.concat(v, ignore_index=True) if v else pd.DataFrame() for k, v in out.items()}
+    return Explanations({k: pd.concat(v, ignore_index=True) if v else pd.DataFrame() for k, v in out.items()})
 
 # %% ../nbs/30e_explain.ipynb #983a62e2
 def seed_means(frame: pd.DataFrame, value: str, **where) -> pd.Series:

@@ -8,8 +8,8 @@ import json, os, re, subprocess, tempfile
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['NOT_FIGURES', 'claims_in_words', 'provenance_line', 'update_readme', 'report_files', 'snapshot',
-           'reproduction_report', 'write_summary', 'write_provenance']
+__all__ = ['NOT_FIGURES', 'claims_in_words', 'provenance_line', 'update_readme', 'snapshot', 'reproduction_report',
+           'write_summary', 'write_provenance']
 
 # %% ../nbs/32_report.ipynb #40727673
 # (file in figures/, heading): the order of the results block; files that do not exist are left out
@@ -397,9 +397,12 @@ def report_files() -> list:
     return ([f"{stem}.{ext}" for stem in REPORT_TABLES for ext in ("csv", "md")] + list(REPORT_TABLES.values())
             + list(CLAIM_FILES))
 
-def snapshot(out_dir, names: list) -> dict:
-    "{name: text} of the files in out_dir now (taken before a run, as the fallback reference)."
-    return {n: (Path(out_dir) / n).read_text() for n in names if (Path(out_dir) / n).exists()}
+# %% ../nbs/32_report.ipynb #a107dcbf
+def snapshot(out_dir, names: list | None = None) -> dict:
+    """{name: text} of the files in out_dir now (default: the `report_files` a reproduction is compared on), taken
+    before a run as the fallback reference."""
+    return {n: (Path(out_dir) / n).read_text() for n in (report_files() if names is None else names)
+            if (Path(out_dir) / n).exists()}
 
 # %% ../nbs/32_report.ipynb #d8ce483d
 def _interval(cell: str):
@@ -500,7 +503,7 @@ def format_reproduction(rep: dict) -> str:
 # %% ../nbs/32_report.ipynb #67d8f240
 def reproduction_report(out_dir,              # the folder the run wrote (figures/ for the paper profile)
                         report_dir,           # where reproduction_report.md goes (the run's folder under runs/)
-                        before: dict | None = None  # snapshot(out_dir, report_files()) before the run: the fallback
+                        before: dict | None = None  # snapshot(out_dir) before the run: the fallback
                        ) -> tuple:
     "(first line, path of the report): this run against git's committed files, else against `before`."
     ref, source = git_reference(out_dir, report_files())

@@ -10,7 +10,7 @@ from .core import paths
 from .pool import Progress
 
 # %% auto #0
-__all__ = ['NotebookFailed', 'run_notebook']
+__all__ = ['environment', 'NotebookFailed', 'run_notebook', 'stop_signals', 'interrupted_exit']
 
 # %% ../nbs/31_runner.ipynb #b2a10006
 _BAR = "{desc}: {percentage:3.0f}%|{bar}| {n}/{total} runs [{elapsed}{postfix}]"

@@ -18,9 +18,8 @@ from .train import TrainConfig, predict_proba, save_checkpoint, load_checkpoint
 from .metrics import classification_metrics
 
 # %% auto #0
-__all__ = ['CLASSICAL_VERSIONS', 'Profile', 'get_profile', 'RunSpec', 'make_specs', 'code_version', 'RunResult', 'run_one',
-           'load_run', 'Results', 'run_classical', 'cache_folder', 'classical_key', 'external_cohort', 'score_external',
-           'classical_external']
+__all__ = ['get_profile', 'RunSpec', 'make_specs', 'code_version', 'RunResult', 'run_one', 'load_run', 'Results', 'run_classical',
+           'cache_folder', 'classical_key', 'external_cohort', 'score_external', 'classical_external']
 
 # %% ../nbs/30a_runs.ipynb #b531d4b4
 @dataclass
@@ -347,8 +346,10 @@ class Results(list):
 # a syntax digest of baselines.py (with the training code's name) -> the code name its cached classical runs carry
 CLASSICAL_VERSIONS = {"0c1489677f69": "18be6a3b7d0a"}   # their name when it hashed baselines.py's bytes
 
+# %% ../nbs/30a_runs.ipynb #ba00be29
 def _classical_code(package_dir: str | None = None) -> str:
-    "The classical baseline's code name: its syntax (as `code_version` reads the training code) and the training code's."
+    """The classical baseline's code name: its syntax (as `code_version` reads the training code) and the training
+    code's."""
     root = Path(package_dir or Path(mmdr.__file__).parent)
     digest = _syntax_digest(_definitions((root / "baselines.py").read_text()), code_version(package_dir))
     return CLASSICAL_VERSIONS.get(digest, digest)

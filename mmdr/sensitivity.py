@@ -23,8 +23,8 @@ from .experiments import Experiment, compare_runs, ablation_models, TABLE1_ROWS,
 from .open_choices import code_defaults
 
 # %% auto #0
-__all__ = ['DEFAULT_VARIANT', 'sensitivity_variants', 'select_variants', 'varied_values', 'variant_cohort', 'run_variants',
-           'sensitivity_runs', 'sensitivity_family', 'sensitivity_table', 'sensitivity_findings', 'sensitivity_plot']
+__all__ = ['sensitivity_variants', 'varied_values', 'VariantRuns', 'run_variants', 'external_variant_runs',
+           'sensitivity_findings', 'sensitivity_plot']
 
 # %% ../nbs/34_sensitivity.ipynb #1056326b
 @dataclass
@@ -60,10 +60,11 @@ class Variant(Config):
 DEFAULT_VARIANT = Variant("default", "(none)", "mmdr's defaults")
 
 # %% ../nbs/34_sensitivity.ipynb #e39039ad
-def sensitivity_variants(experiment: Experiment | None = None  # patience, scan side, cohort; None: the paper's
+def sensitivity_variants(experiment: Experiment | None = None,  # patience, scan side, cohort; None: the paper's
+                         choices: str = "all"  # "all", a named set (`SENSITIVITY_SETS`) or choices and tags (below)
                         ) -> list:
-    """The catalogue: each open choice that could change Table I's conclusions, at every value tested other than mmdr's
-    default."""
+    """The catalogue of variants (`choices` of it): each open choice that could change Table I's conclusions, at every
+    value tested other than mmdr's default."""
     prof = experiment.profile if experiment is not None else get_profile("paper")
     patience = experiment.train.patience if experiment is not None else prof.patience
     cohort = experiment.cohort if experiment is not None else None
@@ -89,7 +90,7 @@ def sensitivity_variants(experiment: Experiment | None = None  # patience, scan 
         out.append(Variant("vit_grid=3", "ViT patch count", "9 (the paper's 3x3 grid)", options={"vit": {"grid": 3}}))
     if synthetic:
         out += [Variant(f"image_size={s}", "image size", f"{s}x{s}", image_size=s) for s in (32, 64) if s != side]
-    return out
+    return out if choices == "all" else select_variants(out, choices)
 
 # %% ../nbs/34_sensitivity.ipynb #8fe01e76
 # named selections for `select_variants`; a tag missing from the catalogue falls back to its choice's first value
@@ -191,10 +192,24 @@ def variant_cohort(experiment: Experiment, variant: Variant) -> Cohort:
         cohort = make_cohort(SyntheticConfig.from_dict(cohort.meta["config"]).replace(image_size=variant.image_size))
     return cohort
 
+# %% ../nbs/34_sensitivity.ipynb #14e67e20
+class VariantRuns(dict):
+    """{variant name: Results} (from `run_variants`, or scored on new patients by `external_variant_runs`), and the
+    runs table, the family of comparisons and the table of conclusions read off them."""
+    def frame(self) -> pd.DataFrame:
+        "One row per (variant, model, seed) (`sensitivity_runs`)."
+        return sensitivity_runs(self)
+    def family(self, metric: str = "accuracy", level: float = 0.95) -> pd.DataFrame:
+        "One Holm-corrected family over every variant (`sensitivity_family`)."
+        return sensitivity_family(self, metric, level)
+    def table(self, fam: pd.DataFrame, metric: str = "accuracy", level: float = 0.95) -> pd.DataFrame:
+        "Per variant: fusion's margin and verdict, the biggest ablation drop, the removal that hurts most."
+        return sensitivity_table(self, fam, metric, level)
+
 # %% ../nbs/34_sensitivity.ipynb #dc816cd1
 def run_variants(experiment: Experiment,  # its cohort, seeds, recipe (`experiment.train`), cache, device and workers
                  variants: list,          # Variants (from `select_variants`); the default is added first
-                ) -> dict:
+                ) -> VariantRuns:
     """{variant name: Results labelled as Table I and Figure 4}: each distinct run trained once (or fetched from the
     cache)."""
     ex, dev = experiment, get_device(experiment.device).type
@@ -219,7 +234,7 @@ def run_variants(experiment: Experiment,  # its cohort, seeds, recipe (`experime
         todo.sort(key=lambda s: -len(s.model["branches"]))
         done.update({s.run_key(dev): r for s, r in zip(todo, run_grid(todo, c, ex.cache_dir, ex.device,
                                                                       workers=ex.profile.workers))})
-    out = {v.name: Results() for v in variants}
+    out = VariantRuns({v.name: Results() for v in variants})
     seen = {r.cache_key for r in ex.results}
     for v, s in plan:
         r = done[s.run_key(dev)]
@@ -238,6 +253,35 @@ def sensitivity_runs(runs: dict) -> pd.DataFrame:
                           "shared_with_default": (name != DEFAULT_VARIANT.name
                                                   and default.get((r.label, r.seed)) == r.cache_key),
                           "cached": r.cached, "cache_key": r.cache_key} for name, res in runs.items() for r in res])
+
+# %% ../nbs/34_sensitivity.ipynb #62188b1c
+def external_variant_runs(experiment: Experiment,  # scored on its external cohort (synthetic cohort only)
+                          runs: dict               # {variant name: Results}, from `run_variants`
+                         ) -> VariantRuns:
+    """`runs` scored on the external cohort as each variant reads it (notes cut, scans redrawn); empty without one.
+    Sets `experiment.external_results`."""
+    from types import SimpleNamespace
+    from mmdr.data import cohort_fingerprint
+    from mmdr.runs import score_external
+    if not experiment.synthetic or not experiment.profile.external_patients: return VariantRuns()
+    ext, by_name = experiment.external, {v.name: v for v in [DEFAULT_VARIANT, *sensitivity_variants(experiment)]}
+    unknown = [n for n in runs if n not in by_name]
+    if unknown: raise ValueError(f"no variant named {unknown} in the catalogue of `sensitivity_variants`")
+    on = {}                                            # training cohort's fingerprint -> the same redraw of `ext`
+    for name in runs:                                  # the variant's redraw of the external cohort
+        v = by_name[name]
+        on.setdefault(cohort_fingerprint(variant_cohort(experiment, v)),
+                      variant_cohort(SimpleNamespace(cohort=ext, synthetic=True), v))
+    on.setdefault(cohort_fingerprint(experiment.cohort), ext)
+    todo = {r.cache_key: r for res in runs.values() for r in res}
+    memo, scored = {}, {}
+    for r in sorted(todo.values(), key=lambda r: (r.spec["cohort"], r.seed)):   # one preprocessing per seed
+        scored[r.cache_key] = score_external(r, on[r.spec["cohort"]], experiment.cache_dir, memo)
+    experiment.external_results = Results(scored[r.cache_key].replace(label=r.label) for r in experiment.results
+                                          if r.cache_key in scored)
+    return VariantRuns({name: Results(scored[r.cache_key].replace(label=r.label) for r in res)
+                        for name, res in runs.items()})
+
 
 # %% ../nbs/34_sensitivity.ipynb #ea6c3998
 def _word(verdict: str) -> str: return {"A > B": "yes", "A < B": "no: the opposite holds"}.get(verdict, "not resolved")

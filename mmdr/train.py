@@ -19,8 +19,8 @@ from .core import Config, set_seed, get_device, atomic_path
 from .data import Cohort, DataSpec, Preprocessor, ImageAugment, make_loader, to_device
 
 # %% auto #0
-__all__ = ['TrainConfig', 'rank', 'world_size', 'predict_logits', 'predict_proba', 'cross_entropy_loss', 'FitResult', 'evaluate',
-           'progress_bar', 'fit', 'save_checkpoint', 'load_checkpoint']
+__all__ = ['TrainConfig', 'rank', 'world_size', 'predict_proba', 'cross_entropy_loss', 'FitResult', 'progress_bar', 'fit',
+           'save_checkpoint', 'load_checkpoint']
 
 # %% ../nbs/20_train.ipynb #c263759d
 _SCHEDULES = ("plateau", "cosine", "step", "none")
@@ -105,6 +105,7 @@ def predict_logits(model: nn.Module, cohort: Cohort, batch_size: int = 256, devi
         order = torch.empty_like(pos); order[pos] = torch.arange(len(pos)); return logits[order]
     return logits
 
+# %% ../nbs/20_train.ipynb #c5847cdd
 def predict_proba(model: nn.Module, cohort: Cohort, batch_size: int = 256, device=None) -> np.ndarray:
     "Class probabilities (N, K) as a numpy array, in cohort order."
     return torch.softmax(predict_logits(model, cohort, batch_size, device), 1).numpy()
