@@ -8,8 +8,7 @@ import json, os, re, subprocess, tempfile
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['NOT_FIGURES', 'claims_in_words', 'provenance_line', 'update_readme', 'snapshot', 'reproduction_report',
-           'write_summary', 'write_provenance']
+__all__ = ['claims_in_words', 'snapshot', 'reproduction_report', 'write_reports']
 
 # %% ../nbs/32_report.ipynb #40727673
 # (file in figures/, heading): the order of the results block; files that do not exist are left out
@@ -642,3 +641,13 @@ def write_summary(path,                # where the summary goes (REPRODUCIBILITY
 def write_provenance(figures_dir, check: bool = False) -> bool:
     "Write figures/provenance.md; True if it was already up to date."
     return _write_if_changed(Path(figures_dir) / "provenance.md", provenance_table(figures_dir), check)
+
+# %% ../nbs/32_report.ipynb #9dcbd17c
+def write_reports(root=".",            # the checkout: README.md, REPRODUCIBILITY.md and figures/ under it
+                  check: bool = False  # True: only report which are up to date, write nothing
+                 ) -> dict:
+    "The README's results block, REPRODUCIBILITY.md and figures/provenance.md from figures/; {file: was up to date}."
+    root = Path(root); fig = root / "figures"
+    return {"README.md": update_readme(root / "README.md", fig, check),
+            "REPRODUCIBILITY.md": write_summary(root / "REPRODUCIBILITY.md", fig, check),
+            "figures/provenance.md": write_provenance(fig, check)}
