@@ -367,7 +367,7 @@ class Probes:
         "The oracle's accuracy with `modalities` for the experiment's patients who have them (`present_ceiling`)."
         return present_ceiling(self.experiment.cohort, modalities)
     def summary(self, order: list, ceilings: dict | None = None, level: float = 0.95) -> pd.DataFrame:
-        "One row per branch: each label's probe accuracy over seeds, the patients probed, the ceiling (`probe_summary`)."
+        "A row per branch: each label's probe accuracy over seeds, the patients probed, the ceiling (`probe_summary`)."
         return probe_summary(self.table, order, ceilings, level)
     def family(self, results: Results, pairs: list, probe_pairs: list, metric: str = "accuracy",
                level: float = 0.95) -> pd.DataFrame:
