@@ -8,7 +8,7 @@ import json, os, re, subprocess, tempfile
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['claims_in_words', 'snapshot', 'reproduction_report', 'write_reports']
+__all__ = ['claims_in_words', 'Reproduction', 'write_reports']
 
 # %% ../nbs/32_report.ipynb #40727673
 # (file in figures/, heading): the order of the results block; files that do not exist are left out
@@ -511,6 +511,16 @@ def reproduction_report(out_dir,              # the folder the run wrote (figure
     path = Path(report_dir) / "reproduction_report.md"; path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(format_reproduction(rep))
     return reproduction_line(rep), path
+
+# %% ../nbs/32_report.ipynb #9af73fc1
+class Reproduction:
+    "A run checked against its reference: `Reproduction(out_dir)` before the run writes, `report` after it."
+    def __init__(self, out_dir):   # the folder the run writes (figures/ for the paper profile)
+        self.out_dir, self.before = out_dir, snapshot(out_dir)   # the fallback reference, outside a git checkout
+    def __repr__(self): return f"Reproduction({str(self.out_dir)!r}, {len(self.before)} files before the run)"
+    def report(self, report_dir) -> tuple:
+        "(first line, path of reproduction_report.md in `report_dir`): against git's committed files, else `before`."
+        return reproduction_report(self.out_dir, report_dir, self.before)
 
 # %% ../nbs/32_report.ipynb #ed26bb8a
 FINDING_TITLES = {n: t for n, t in RESULT_TABLES}
