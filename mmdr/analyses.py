@@ -136,8 +136,8 @@ def hidden_on(experiment: Experiment, results: Results, label: str, hide,
 # %% ../nbs/30d_analyses.ipynb #485c252a
 def hidden_accuracy(experiment: Experiment, results: Results, label: str,
                     hide,            # modalities hidden for every test patient; a rate; or f(test, seed) -> {m: mask}
-                    on=None,         # None: each run's internal test part; "decisive": `Experiment.decisive`'s patients;
-                                     # or a Cohort of new patients
+                    on=None,         # None: each run's internal test part; "decisive": `Experiment.decisive`'s
+                                     # patients; or a Cohort of new patients
                     draw: int = 0    # with a rate: which random draw (seeded with the run's seed)
                    ) -> pd.Series:
     "Per seed: test accuracy of `label`'s trained model (loaded, not retrained) with modalities hidden at test time."
