@@ -81,10 +81,8 @@ experiments: install
 # The README's results block, REPRODUCIBILITY.md and figures/provenance.md, rewritten from figures/ and
 # figures/manifest.json (tests/test_readme.py checks all three).
 readme: install
-	$(BIN)/python -c "from mmdr.report import update_readme, write_summary, write_provenance; \
-	  print('README.md', 'already up to date' if update_readme('README.md', 'figures') else 'rewritten from figures/'); \
-	  print('REPRODUCIBILITY.md', 'already up to date' if write_summary('REPRODUCIBILITY.md', 'figures') else 'rewritten from figures/'); \
-	  print('figures/provenance.md', 'already up to date' if write_provenance('figures') else 'rewritten from figures/manifest.json')"
+	$(BIN)/python -c "from mmdr.report import write_reports; \
+	  [print(f, 'already up to date' if same else 'rewritten from figures/') for f, same in write_reports('.').items()]"
 
 # JupyterLab on nbs/ from this environment. As root (a container) it adds --allow-root and opens no browser.
 LAB_DIR ?= nbs

@@ -17,9 +17,8 @@ from .experiments import Experiment, check_pairing, declared_family, fmt_compari
 from .claims import verdict_word
 
 # %% auto #0
-__all__ = ['majority_runs', 'decisive_majority', 'family_findings', 'best_pairs', 'best_of', 'hidden_accuracy', 'random_hiding',
-           'Coalitions', 'cost_table', 'branch_features', 'probe_runs', 'present_ceiling', 'probe_summary',
-           'probe_family', 'decisive_hidden_accuracy']
+__all__ = ['majority_runs', 'decisive_majority', 'family_findings', 'best_pairs', 'best_of', 'hidden_accuracy', 'Coalitions',
+           'cost_table', 'Probes']
 
 # %% ../nbs/30d_analyses.ipynb #43790373
 def majority_runs(cohort: Cohort, seeds: list, split: tuple = DEFAULT_SPLIT, label: str = "Majority class") -> Results:
@@ -103,20 +102,6 @@ def best_of(results: Results, labels: list, metric: str = "accuracy", level: flo
             "evidence": "; ".join(fmt_comparison(r) for r in ex["pairs"])}
 
 # %% ../nbs/30d_analyses.ipynb #1c09209a
-def hidden_accuracy(experiment: Experiment, results: Results, label: str,
-                    hide,                # modalities to hide for every test patient, or f(test, seed) -> {m: mask}
-                   ) -> pd.Series:
-    "Per seed: test accuracy of `label`'s trained model (loaded, not retrained) with modalities hidden at test time."
-    acc, nothing = {}, 0
-    for r in results.runs(label):
-        model, data = experiment.load(r)
-        test = data.test.hide(hide(data.test, r.seed) if callable(hide) else list(hide))
-        acc[r.seed] = float((predict_proba(model, test).argmax(1) == test.y.numpy()).mean())
-        nothing += int((~torch.stack([test.mask[m] for m in test.modalities]).any(0)).sum())
-    out = pd.Series(acc, name=label, dtype=float).rename_axis("seed")
-    out.attrs["left with nothing"] = nothing          # test patients (over all seeds) with no modality left to read
-    return out
-
 def random_hiding(rate: float,   # probability of hiding each observed modality of a test patient
                   draw: int = 0  # which random draw (seeded with the run's seed)
                  ):
@@ -127,6 +112,49 @@ def random_hiding(rate: float,   # probability of hiding each observed modality 
         keep = drop_modalities({m: test.mask[m] for m in test.modalities}, rate, generator=g)
         return {m: test.mask[m] & ~keep[m] for m in test.modalities}
     return hide
+
+def hidden_on(experiment: Experiment, results: Results, label: str, hide,
+              on: Cohort  # new patients, preprocessed by each run's own preprocessor (once per seed)
+             ) -> pd.Series:
+    "Per seed: `label`'s trained models scored on the new patients `on`, modalities hidden as `hide` says."
+    from mmdr.core import torch_threads
+    from mmdr.data import cohort_fingerprint
+    fp, acc, nothing = cohort_fingerprint(on), {}, 0
+    for r in results.runs(label):
+        model, data = experiment.load(r)
+        key = ("decisive", fp, r.spec["cohort"], r.seed, tuple(r.spec["split"]))   # one preprocessing per seed
+        with torch_threads(r.threads):
+            if key not in experiment._loaded: experiment._loaded[key] = data.preprocessor.transform(on)
+            test = experiment._loaded[key]
+            test = test.hide(hide(test, r.seed) if callable(hide) else list(hide))
+            acc[r.seed] = float((predict_proba(model, test).argmax(1) == test.y.numpy()).mean())
+        nothing += int((~torch.stack([test.mask[m] for m in test.modalities]).any(0)).sum())
+    out = pd.Series(acc, name=label, dtype=float).rename_axis("seed")
+    out.attrs["left with nothing"] = nothing          # patients (over all seeds) with no modality left to read
+    return out
+
+# %% ../nbs/30d_analyses.ipynb #485c252a
+def hidden_accuracy(experiment: Experiment, results: Results, label: str,
+                    hide,            # modalities hidden for every test patient; a rate; or f(test, seed) -> {m: mask}
+                    on=None,         # None: each run's internal test part; "decisive": `Experiment.decisive`'s
+                                     # patients; or a Cohort of new patients
+                    draw: int = 0    # with a rate: which random draw (seeded with the run's seed)
+                   ) -> pd.Series:
+    "Per seed: test accuracy of `label`'s trained model (loaded, not retrained) with modalities hidden at test time."
+    if isinstance(hide, (int, float)) and not isinstance(hide, bool): hide = random_hiding(hide, draw)
+    if isinstance(on, str):
+        if on != "decisive": raise ValueError(f"on={on!r}: use None, 'decisive' or a Cohort of new patients")
+        on = experiment.external if experiment.external_results else None   # else the internal test part
+    if on is not None: return hidden_on(experiment, results, label, hide, on)
+    acc, nothing = {}, 0
+    for r in results.runs(label):
+        model, data = experiment.load(r)
+        test = data.test.hide(hide(data.test, r.seed) if callable(hide) else list(hide))
+        acc[r.seed] = float((predict_proba(model, test).argmax(1) == test.y.numpy()).mean())
+        nothing += int((~torch.stack([test.mask[m] for m in test.modalities]).any(0)).sum())
+    out = pd.Series(acc, name=label, dtype=float).rename_axis("seed")
+    out.attrs["left with nothing"] = nothing          # test patients (over all seeds) with no modality left to read
+    return out
 
 # %% ../nbs/30d_analyses.ipynb #005f79ea
 def coalition_models(branches: list) -> list:
@@ -322,27 +350,26 @@ def probe_family(results: Results, pairs: list,   # run comparisons [(a, b)], as
     fam.attrs["metric"] = metric
     return fam
 
-# %% ../nbs/30d_analyses.ipynb #5af6f75a
-def decisive_hidden_accuracy(experiment: Experiment, results: Results, label: str,
-                             hide,                     # as in `hidden_accuracy`: modalities, or f(cohort, seed)
-                             on: Cohort | None = None  # new patients; None: the external cohort, if one was scored
-                            ) -> pd.Series:
-    "`hidden_accuracy` on the patients that decide: `on` or the external cohort, else the run's internal test part."
-    from mmdr.core import torch_threads
-    from mmdr.data import cohort_fingerprint
-    on = experiment.external if on is None and experiment.external_results else on
-    if on is None: return hidden_accuracy(experiment, results, label, hide)
-    fp, acc, nothing = cohort_fingerprint(on), {}, 0
-    for r in results.runs(label):
-        model, data = experiment.load(r)
-        key = ("decisive", fp, r.spec["cohort"], r.seed, tuple(r.spec["split"]))   # one preprocessing per seed
-        with torch_threads(r.threads):
-            if key not in experiment._loaded: experiment._loaded[key] = data.preprocessor.transform(on)
-            test = experiment._loaded[key]
-            test = test.hide(hide(test, r.seed) if callable(hide) else list(hide))
-            acc[r.seed] = float((predict_proba(model, test).argmax(1) == test.y.numpy()).mean())
-        nothing += int((~torch.stack([test.mask[m] for m in test.modalities]).any(0)).sum())
-    out = pd.Series(acc, name=label, dtype=float).rename_axis("seed")
-    out.attrs["left with nothing"] = nothing          # patients (over all seeds) with no modality left to read
-    return out
-
+# %% ../nbs/30d_analyses.ipynb #90ce54db
+class Probes:
+    "Linear probes of finished runs' branch encoders (loaded, never retrained): their table, summary and Holm family."
+    def __init__(self, experiment: Experiment, results: Results,
+                 probes: list,               # [(model label, branch)], e.g. [("Ours", "cnn"), ("CNN", "cnn")]
+                 rename: dict | None = None  # {label: the name its probes are shown under}
+                ):
+        self.experiment = experiment
+        self.table = probe_runs(experiment, results, probes)       # a row per (label, branch, seed)
+        if rename: self.table["label"] = self.table.label.replace(rename)
+    def __len__(self): return len(self.table)
+    def __repr__(self): return f"Probes({sorted(set(zip(self.table.label, self.table.branch)))}, {len(self)} probes)"
+    features = staticmethod(branch_features)   # a branch encoder's features for the patients who have its modality
+    def ceiling(self, modalities) -> float:
+        "The oracle's accuracy with `modalities` for the experiment's patients who have them (`present_ceiling`)."
+        return present_ceiling(self.experiment.cohort, modalities)
+    def summary(self, order: list, ceilings: dict | None = None, level: float = 0.95) -> pd.DataFrame:
+        "A row per branch: each label's probe accuracy over seeds, the patients probed, the ceiling (`probe_summary`)."
+        return probe_summary(self.table, order, ceilings, level)
+    def family(self, results: Results, pairs: list, probe_pairs: list, metric: str = "accuracy",
+               level: float = 0.95) -> pd.DataFrame:
+        "One Holm family over run comparisons and probe comparisons [(branch, a, b)], paired by seed (`probe_family`)."
+        return probe_family(results, pairs, self.table, probe_pairs, metric, level)

@@ -198,8 +198,8 @@ def reproduce(profile: str = "paper", device: str = "auto", out_dir: str | Path 
           f"{out_dir}"
           + (" [dry run: nothing executed]" if dry_run else ""), flush=True)
     if dry_run: return {}
-    from mmdr.report import snapshot, reproduction_report
-    before, stats = snapshot(out_dir), {}     # the fallback reference, outside a git checkout
+    from mmdr.report import Reproduction
+    check, stats = Reproduction(out_dir), {}  # what out_dir holds now: the fallback reference, outside a git checkout
     for nb in notebooks:
         print(f"[mmdr] running {nb} ...", flush=True)
         rec = {}
@@ -213,7 +213,7 @@ def reproduce(profile: str = "paper", device: str = "auto", out_dir: str | Path 
     _record(out_dir, runs_dir, stats, profile=profile, seeds=params["seeds"], device=device,
             cohort=cohort.get("manifest", "synthetic"))
     if any(nb in PAPER_NOTEBOOKS for nb in notebooks):       # did this machine give the reference's numbers? say so
-        line, path = reproduction_report(out_dir, runs_dir, before)
+        line, path = check.report(runs_dir)
         print(f"[mmdr] reproduction: {line}\n[mmdr] the whole comparison: {path}", flush=True)
     return stats
 

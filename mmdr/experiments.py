@@ -22,9 +22,9 @@ from .pool import run_grid, classical_grid, engines_used
 
 # %% auto #0
 __all__ = ['PAPER_TABLE1', 'TABLE1_ROWS', 'PRODUCT_LABEL', 'ABLATION_ROWS', 'FUSED_SCHEMES', 'summary_table', 'wide_table',
-           'check_pairing', 'compare_runs', 'declared_family', 'union_pairs', 'fmt_comparison', 'record_run',
-           'load_cohort', 'Experiment', 'table1_models', 'ablation_models', 'cohort_rows', 'fused_candidates',
-           'choose_on_validation', 'row_order', 'ceiling_column']
+           'check_pairing', 'compare_runs', 'declared_family', 'fmt_comparison', 'record_run', 'load_cohort',
+           'Experiment', 'table1_models', 'ablation_models', 'cohort_rows', 'fused_candidates', 'choose_on_validation',
+           'row_order', 'ceiling_column']
 
 # %% ../nbs/30c_experiments.ipynb #0554ed79
 TABLE1_COLUMNS = ("precision", "accuracy", "f1", "recall")  # the paper's column order
@@ -78,6 +78,13 @@ def check_family_metric(family: pd.DataFrame, metric: str):
         raise ValueError(f"the family compares {family.attrs['metric']!r} but this table is about {metric!r}; "
                          f"declare a family with compare_runs(..., metric={metric!r})")
 
+def union_pairs(*pair_lists) -> list:
+    "The pairs of several claims as one family: each unordered pair once, in the first orientation met."
+    seen, out = set(), []
+    for a, b in (p for pairs in pair_lists for p in pairs):
+        if frozenset((a, b)) not in seen: seen.add(frozenset((a, b))); out.append((a, b))
+    return out
+
 # %% ../nbs/30c_experiments.ipynb #40cee83e
 def check_pairing(results: Results, a: str, b: str):
     "Both models must have been tested on the same seeds and, per seed, the same patients."
@@ -93,6 +100,7 @@ def compare_runs(results: Results, pairs: list, metric: str = "accuracy", level:
                  margins: dict | None = None   # {(a, b): m}: also test "a − b < m" in the same family
                 ) -> pd.DataFrame:
     "One family of paired comparisons [(a, b), ...]: per-seed differences, Holm verdicts and intervals that agree."
+    pairs = union_pairs(pairs)       # a pair met again, in either orientation, is the same comparison: tested once
     for a, b in pairs: check_pairing(results, a, b)
     per_seed = results.per_seed(metric)
     fam = compare_family({f"{a} − {b}": (per_seed.loc[a], per_seed.loc[b]) for a, b in pairs}, level, interval="holm",
@@ -108,13 +116,6 @@ def declared_family(results: Results, pairs: list, metric: str, level: float, fa
     check_family_metric(family, metric)
     for a, b in pairs: family_row(family, a, b)
     return family
-
-def union_pairs(*pair_lists) -> list:
-    "The pairs of several claims as one family: each unordered pair once, in the first orientation met."
-    seen, out = set(), []
-    for a, b in (p for pairs in pair_lists for p in pairs):
-        if frozenset((a, b)) not in seen: seen.add(frozenset((a, b))); out.append((a, b))
-    return out
 
 def fmt_comparison(row: pd.Series, digits: int = 3) -> str:
     "'Ours − CNN = +0.050 ± 0.010 [+0.030, +0.070] (Holm p 0.002)' from a `compare_runs` row."

@@ -15,7 +15,7 @@ from captum.attr import IntegratedGradients, LayerGradCam, LayerIntegratedGradie
 from .data import Cohort, CohortDataset
 from .encoders import CNNEncoder, ViTEncoder, RNNEncoder
 from .fusion import IntermediateFusion, build_model
-from .synthetic import FINDINGS, GroundTruth, TRUTH_FINDINGS, finding_probs
+from .synthetic import GroundTruth
 from .metrics import seed_interval, compare_family, fmt_interval, seeds_text
 
 # %% auto #0
@@ -159,9 +159,9 @@ DISTRACTORS = {"granuloma": "nodule"}                      # a look-alike -> the
 
 def finding_class(finding: str) -> int:
     "The class a finding speaks for: the one under which it is most likely, by the generator's tables."
-    if finding not in FINDINGS:
-        raise ValueError(f"unknown finding {finding!r}; the generator's findings are {list(FINDINGS)}")
-    return int(finding_probs(finding)[:, -1].argmax())
+    if finding not in GroundTruth.findings:
+        raise ValueError(f"unknown finding {finding!r}; the generator's findings are {list(GroundTruth.findings)}")
+    return int(GroundTruth.finding_probs(finding)[:, -1].argmax())
 
 # %% ../nbs/30e_explain.ipynb #bfb1de18
 def dilate(masks: torch.Tensor, pixels: int) -> torch.Tensor:   # (B, H, W) bool -> (B, H, W) bool
@@ -197,7 +197,7 @@ def clause_support(clauses: pd.DataFrame, target: int, class_probs) -> np.ndarra
     out = np.zeros(len(clauses))
     for i, (f, level) in enumerate(zip(clauses.finding, clauses.level)):
         if not isinstance(f, str): continue
-        tab = finding_probs(f)[:, FINDINGS[f]["levels"].index(level)]            # (K,) P(level | class)
+        tab = GroundTruth.finding_probs(f)[:, GroundTruth.findings[f]["levels"].index(level)]   # (K,) P(level | class)
         out[i] = math.log(tab[target]) - math.log((p[other] * tab[other]).sum() / p[other].sum())
     return out
 
@@ -273,7 +273,7 @@ def score_images(model: nn.Module, test: Cohort, truth: GroundTruth,
                  tolerance: int = 2,                  # pointing-game tolerance, pixels
                  steps: int = 32,                     # Integrated Gradients steps
                  max_patients: int | None = None,     # per finding (None: all)
-                 findings: tuple = TRUTH_FINDINGS) -> pd.DataFrame:
+                 findings: tuple = GroundTruth.mask_findings) -> pd.DataFrame:
     "A row per (method, finding, patient with it): pointing-game hit, relevance mass, their chance levels, prediction."
     methods, rows = image_methods(model), []
     for f in findings:

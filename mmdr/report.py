@@ -8,8 +8,7 @@ import json, os, re, subprocess, tempfile
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['NOT_FIGURES', 'claims_in_words', 'provenance_line', 'update_readme', 'snapshot', 'reproduction_report',
-           'write_summary', 'write_provenance']
+__all__ = ['claims_in_words', 'Reproduction', 'write_reports']
 
 # %% ../nbs/32_report.ipynb #40727673
 # (file in figures/, heading): the order of the results block; files that do not exist are left out
@@ -513,6 +512,16 @@ def reproduction_report(out_dir,              # the folder the run wrote (figure
     path.write_text(format_reproduction(rep))
     return reproduction_line(rep), path
 
+# %% ../nbs/32_report.ipynb #9af73fc1
+class Reproduction:
+    "A run checked against its reference: `Reproduction(out_dir)` before the run writes, `report` after it."
+    def __init__(self, out_dir):   # the folder the run writes (figures/ for the paper profile)
+        self.out_dir, self.before = out_dir, snapshot(out_dir)   # the fallback reference, outside a git checkout
+    def __repr__(self): return f"Reproduction({str(self.out_dir)!r}, {len(self.before)} files before the run)"
+    def report(self, report_dir) -> tuple:
+        "(first line, path of reproduction_report.md in `report_dir`): against git's committed files, else `before`."
+        return reproduction_report(self.out_dir, report_dir, self.before)
+
 # %% ../nbs/32_report.ipynb #ed26bb8a
 FINDING_TITLES = {n: t for n, t in RESULT_TABLES}
 
@@ -642,3 +651,13 @@ def write_summary(path,                # where the summary goes (REPRODUCIBILITY
 def write_provenance(figures_dir, check: bool = False) -> bool:
     "Write figures/provenance.md; True if it was already up to date."
     return _write_if_changed(Path(figures_dir) / "provenance.md", provenance_table(figures_dir), check)
+
+# %% ../nbs/32_report.ipynb #9dcbd17c
+def write_reports(root=".",            # the checkout: README.md, REPRODUCIBILITY.md and figures/ under it
+                  check: bool = False  # True: only report which are up to date, write nothing
+                 ) -> dict:
+    "The README's results block, REPRODUCIBILITY.md and figures/provenance.md from figures/; {file: was up to date}."
+    root = Path(root); fig = root / "figures"
+    return {"README.md": update_readme(root / "README.md", fig, check),
+            "REPRODUCIBILITY.md": write_summary(root / "REPRODUCIBILITY.md", fig, check),
+            "figures/provenance.md": write_provenance(fig, check)}

@@ -14,11 +14,9 @@ from .core import Config, torch_threads
 from .data import Cohort, cohort_fingerprint
 from .text import Vocab
 
-_all_ = ["FINDINGS"]   # public, as mmdr.explain reads it; the other tables of the story stay in this module
 
 # %% auto #0
-__all__ = ['TRUTH_FINDINGS', 'finding_probs', 'SyntheticConfig', 'make_cohort', 'oracle_ceilings', 'GroundTruth', 'ground_truth',
-           'FINDINGS']
+__all__ = ['SyntheticConfig', 'make_cohort', 'oracle_ceilings', 'GroundTruth', 'ground_truth']
 
 # %% ../nbs/02_synthetic.ipynb #e27901e9
 CLASS_NAMES = ["no acute disease", "bacterial pneumonia", "viral pneumonia", "lung cancer"]
@@ -640,6 +638,10 @@ class GroundTruth:
     modalities: tuple         # the M modalities of `evidence`
     latent: pd.DataFrame      # the latent patients (true class, findings, observed modalities, ...)
     patient_id: list          # the cohort's ids, row by row
+    # what the generator knows of every patient alike (class attributes, not fields)
+    findings = FINDINGS                          # the story's findings: levels, P(level | class), who renders each
+    mask_findings = TRUTH_FINDINGS               # the image findings with a mask: the keys of `masks`
+    finding_probs = staticmethod(finding_probs)  # P(level | class) of one finding: (K, levels)
 
     def __len__(self): return len(self.patient_id)
     def __repr__(self):

@@ -1,28 +1,29 @@
-"""The README is a front door whose numbers all come from figures/: its results block is what
-`mmdr.report.update_readme` writes, REPRODUCIBILITY.md and figures/provenance.md are what `write_summary` and
-`write_provenance` write, every file in figures/ has its provenance, and every notebook is on the reading path."""
+"""The README is a front door whose numbers all come from figures/: its results block, REPRODUCIBILITY.md and
+figures/provenance.md are what `mmdr.report.write_reports` writes, every file in figures/ has its provenance, and every
+notebook is on the reading path."""
 import json, re, shutil
 from pathlib import Path
 import pytest
 
 from mmdr.metrics import interval_violations
 from mmdr.report import (END, START, figure_experiment, figure_files, load_manifest, provenance_line, render_results,
-                         update_readme, write_provenance, write_summary)
+                         update_readme, write_reports)
 
 ROOT = Path(__file__).resolve().parents[1]
-README, FIGURES, SUMMARY = ROOT / "README.md", ROOT / "figures", ROOT / "REPRODUCIBILITY.md"
-FIX = "make readme (or: python -c \"from mmdr.report import *; update_readme('README.md', 'figures'); write_summary('REPRODUCIBILITY.md', 'figures'); write_provenance('figures')\")"
+README, FIGURES = ROOT / "README.md", ROOT / "figures"
+FIX = "make readme (or: python -c \"from mmdr.report import write_reports; write_reports('.')\")"
 
 
 def test_readme_results_block_matches_figures():
     text = README.read_text()
     assert START in text and END in text, f"README.md has lost its {START} ... {END} markers"
-    assert update_readme(README, FIGURES, check=True), f"README.md's results block differs from figures/; run {FIX}"
+    assert write_reports(ROOT, check=True)["README.md"], f"README.md's results block differs from figures/; run {FIX}"
 
 
 def test_summary_and_provenance_match_figures():
-    assert write_summary(SUMMARY, FIGURES, check=True), f"REPRODUCIBILITY.md differs from figures/; run {FIX}"
-    assert write_provenance(FIGURES, check=True), f"figures/provenance.md differs from figures/manifest.json; run {FIX}"
+    up_to_date = write_reports(ROOT, check=True)
+    assert up_to_date["REPRODUCIBILITY.md"], f"REPRODUCIBILITY.md differs from figures/; run {FIX}"
+    assert up_to_date["figures/provenance.md"], f"figures/provenance.md differs from figures/manifest.json; run {FIX}"
 
 
 def test_every_file_in_figures_has_its_provenance():
