@@ -89,7 +89,8 @@ def test_api_reference_has_docstrings_and_parameter_comments(site):
     assert 'id="mmdr.core.paths"' in core and "Project paths" in core                             # the docstring
     assert "defaults to the checkout holding mmdr" in core                                       # a docment
     cli = (DOCS / "api" / "mmdr.cli.html").read_text()
-    assert 'id="mmdr.cli.reproduce"' in cli and 'id="mmdr.cli.main"' in cli
+    # a public name is documented; a building block (`cli.main`, reached by the console script) is not
+    assert 'id="mmdr.cli.reproduce"' in cli and 'id="mmdr.cli.main"' not in cli
 
 def test_nothing_is_fetched_from_the_internet(site):
     bad = [(p.relative_to(DOCS), tag, url) for p in html_pages() for tag, url in Page(p).assets if external(url)]
