@@ -34,6 +34,10 @@ CANDIDATES = {
     "cnn default": ("cnn", {}),
     "cnn max-pool stages": ("cnn", {"downsample": "max"}),
     "cnn max-pool stages, no stem": ("cnn", {"downsample": "max", "stem": 1}),
+    # more capacity at full detail, for the last points of the CNN to its scan ceiling (accuracy per core-second)
+    "cnn max-pool, channels 32-64-128": ("cnn", {"downsample": "max", "channels": [32, 64, 128]}),
+    "cnn max-pool, 2 convs per stage": ("cnn", {"downsample": "max", "convs_per_block": 2}),
+    "cnn max-pool, 4 stages 16-32-64-128": ("cnn", {"downsample": "max", "channels": [16, 32, 64, 128]}),
     "rnn default": ("rnn", {}),
     "rnn GRU": ("rnn", {"cell": "gru"}),
     "rnn bi-GRU, mean+max": ("rnn", {"cell": "gru", "bidirectional": True, "pool": "meanmax"}),
