@@ -21,14 +21,14 @@ from mmdr.synthetic import make_cohort, oracle_ceilings, SyntheticConfig
 import inspect
 from mmdr.encoders import ENCODERS
 from mmdr.fusion import BranchConfig, ModelConfig, build_model, DEFAULT_MODALITY, DEFAULT_OPTIONS
+from mmdr.train import fit, TrainConfig, predict_proba
+from mmdr.runs import external_cohort
 
 def plain_options(branch: str, options: dict) -> dict:
     "`options` over the encoder class's own defaults for every key the paper model's DEFAULT_OPTIONS sets."
     keys = DEFAULT_OPTIONS.get((branch, DEFAULT_MODALITY[branch]), {})
     own = inspect.signature(ENCODERS[branch]).parameters
     return {**{k: own[k].default for k in keys}, **options}
-from mmdr.train import fit, TrainConfig, predict_proba
-from mmdr.runs import external_cohort
 
 CANDIDATES = {
     "cnn default": ("cnn", {}),
