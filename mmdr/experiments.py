@@ -247,12 +247,17 @@ class Experiment:
     def seeds(self) -> list: return list(range(self.profile.seeds))
     @property
     def synthetic(self) -> bool: return self.cohort.meta.get("source") == "mmdr.synthetic"
+    @property
+    def external_size(self) -> int:
+        "Patients in the external cohort (0: none, on a user's cohort or a profile without one)."
+        return self.profile.external_patients if self.synthetic else 0
 
     def run(self, models: list, seeds: int | list | None = None, train: TrainConfig | None = None,
             progress: bool = True) -> Results:        # False: no tqdm bar (the MMDR_PROGRESS file is still written)
         "Train (or fetch from the cache) every (label, ModelConfig) for every seed."
         specs = make_specs(models, self.cohort, self.seeds if seeds is None else seeds, train or self.train)
-        res = run_grid(specs, self.cohort, self.cache_dir, self.device, progress, self.profile.workers, self.cluster)
+        res = run_grid(specs, self.cohort, self.cache_dir, self.device, progress, self.profile.workers, self.cluster,
+                       external=self.external_size)    # scored on the external cohort where they train
         have = {r.cache_key for r in self.results}
         self.results.extend(r for r in res if r.cache_key not in have)
         return res
@@ -260,7 +265,8 @@ class Experiment:
                       seeds: list | None = None) -> Results:
         "The scikit-learn baseline on the same seeds, splits and test patients as the deep runs."
         res = classical_grid(self.cohort, seeds or self.seeds, label, modalities, cache_dir=self.cache_dir,
-                             workers=self.profile.workers, device=self.device, cluster=self.cluster)
+                             workers=self.profile.workers, device=self.device, cluster=self.cluster,
+                             external=self.external_size)
         self.results.extend(res)
         return res
     def load(self, result: RunResult) -> tuple:
@@ -354,7 +360,7 @@ def finish(self: Experiment, **extra) -> dict:
              "wall_seconds": round(time.perf_counter() - self.t0, 1), **environment_info(self.device),
              **({"choices": self.choices} if self.choices else {}), "decided_on": self.measurement,
              **({"external": {"patients": len(self._external), "seed": self._external.meta["config"]["seed"],
-                              "cohort": cohort_fingerprint(self._external)}} if self.external_results else {}),
+                              "cohort": self._external_fp}} if self.external_results else {}),
              "engines": engines_used(), **extra}
     record_run(self.out, self.name, entry, reader_dir=self.reader_dir)
     return entry
@@ -458,7 +464,7 @@ def validation_accuracy(run: RunResult) -> float:
 
 DEFAULT_SCHEME = "staged"   # kept when validation cannot tell the candidates apart (see the prose above)
 
-CHOICE_SEEDS = 5            # the candidates compete on the first five seeds; later seeds train only the chosen one
+CHOICE_SEEDS = 3            # the candidates compete on the first three seeds; later seeds train only the chosen one
 
 # %% ../nbs/30c_experiments.ipynb #4d492aaa
 def choose_on_validation(results: Results, labels: list,
@@ -559,6 +565,7 @@ def product_runs(results: Results,      # holds the finished single-branch runs
     if len(labels) < 2: raise ValueError(f"a product needs at least two runs to multiply, got {list(labels)}")
     runs = {l: {r.seed: r for r in results.runs(l)} for l in labels}
     fp, y_all, out = cohort_fingerprint(cohort), cohort.y.numpy(), Results()
+    fp_on = None if on is None else cohort_fingerprint(on)
     for l, by_seed in runs.items():
         r = next(iter(by_seed.values()))
         if "model" not in r.spec:
@@ -594,7 +601,7 @@ def product_runs(results: Results,      # holds the finished single-branch runs
         proba = product_of_experts(lp, present, prior.log()).exp().numpy()
         key = "product-" + hashlib.sha1(json.dumps([r.cache_key for r in parts]).encode()).hexdigest()[:20]
         spec = {"product": list(labels), "parents": [r.cache_key for r in parts], "cohort": fp,
-                **({} if on is None else {"scored_on": cohort_fingerprint(on)}),
+                **({} if on is None else {"scored_on": fp_on}),
                 "split": list(first.spec["split"]), "prior": "training-part class frequencies",
                 "temperature": "none (runs store no validation predictions)"}
         out.append(RunResult.from_predictions(first.labels, proba, cohort.class_names, label=label, cache_key=key,
@@ -622,8 +629,10 @@ def run_product(self: Experiment,
 @patch(as_prop=True)
 def external(self: Experiment) -> Cohort | None:
     "The external cohort: new patients from the cohort's generator, drawn once; None on a user's cohort."
-    if not self.synthetic or not self.profile.external_patients: return None
-    if self._external is None: self._external = external_cohort(self.cohort, self.profile.external_patients)
+    if not self.external_size: return None
+    if self._external is None:
+        self._external = external_cohort(self.cohort, self.profile.external_patients)
+        self._external_fp = cohort_fingerprint(self._external)    # hashed once: it names every external score
     return self._external
 
 # %% ../nbs/30c_experiments.ipynb #f54915b7
@@ -633,13 +642,13 @@ def score_external(self: Experiment) -> Results | None:
     ext = self.external
     if ext is None: return None
     have = {(r.label, r.seed, r.spec.get("scored_on")): r for r in self.external_results}
-    fpx, out, products, memo = cohort_fingerprint(ext), Results(), {}, {}
+    fpx, out, products, memo = self._external_fp, Results(), {}, {}
     # a seed's runs share one preprocessing of the external cohort
     for r in sorted(self.results, key=lambda r: r.seed):
         if (r.label, r.seed, fpx) in have: out.append(have[(r.label, r.seed, fpx)])
         elif "product" in r.spec: products[r.label] = r.spec["product"]          # recomputed from the scored branches
-        elif "classical" in r.spec: out.append(classical_external(r, self.cohort, ext, self.cache_dir))
-        elif "model" in r.spec: out.append(score_external(r, ext, self.cache_dir, memo))
+        elif "classical" in r.spec: out.append(classical_external(r, self.cohort, ext, self.cache_dir, fpx))
+        elif "model" in r.spec: out.append(score_external(r, ext, self.cache_dir, memo, fpx))
         else: raise ValueError(f"run {r.label!r} (seed {r.seed}) is neither a trained model, a baseline nor a product")
     for label, parts in products.items():
         if not any(r.label == label for r in out): out.extend(product_runs(out, parts, self.cohort, label, on=ext))

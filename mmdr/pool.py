@@ -11,7 +11,8 @@ import torch
 from .train import progress_bar
 from .core import paths, atomic_write, get_device
 from .data import DEFAULT_SPLIT, Cohort, cohort_fingerprint
-from .runs import RunSpec, RunResult, Results, cache_folder, classical_key, run_one, run_classical
+from .runs import (RunSpec, RunResult, Results, cache_folder, classical_key, run_one, run_classical, external_cohort,
+                       score_external, classical_external)
 
 # %% auto #0
 __all__ = ['Progress', 'check_scheduler', 'engines_used', 'run_grid', 'classical_grid']
@@ -68,17 +69,39 @@ def _worker_cohort(cohort_file: str) -> Cohort:
         _WORKER_COHORTS[cohort_file] = Cohort.from_state(torch.load(cohort_file, weights_only=True))
     return _WORKER_COHORTS[cohort_file]
 
-def _worker_run(spec: dict, cache_dir, device, cohort_file: str) -> dict:
+_WORKER_EXTERNAL = {}
+
+def _worker_external(cohort_file: str, n: int) -> tuple:
+    """In a worker process: (the external cohort of `n` new patients, its fingerprint, a preprocessing memo), drawn
+    once per cohort and size; (None, None, None) for a cohort with no generator."""
+    if (cohort_file, n) not in _WORKER_EXTERNAL:
+        _WORKER_EXTERNAL.clear()
+        ext = external_cohort(_worker_cohort(cohort_file), n)
+        _WORKER_EXTERNAL[(cohort_file, n)] = (ext, None if ext is None else cohort_fingerprint(ext), {})
+    return _WORKER_EXTERNAL[(cohort_file, n)]
+
+def _worker_run(spec: dict, cache_dir, device,
+                external: int,       # > 0: also score the run on this many external patients (cached with the run)
+                cohort_file: str) -> dict:
     "In a worker process: run the spec, return the result as a dict (a SIGTERM stops it and leaves nothing behind)."
     s = RunSpec.from_dict(spec)
-    return _worker_task(cache_folder(cache_dir), s.run_key(get_device(device).type),
-                        lambda: run_one(s, _worker_cohort(cohort_file), cache_dir, device).to_dict())
+    def run():
+        r = run_one(s, _worker_cohort(cohort_file), cache_dir, device)
+        ext, fp, memo = _worker_external(cohort_file, external) if external and r.weights else (None,) * 3
+        if ext is not None: score_external(r, ext, cache_dir, memo, fp)
+        return r.to_dict()
+    return _worker_task(cache_folder(cache_dir), s.run_key(get_device(device).type), run)
 
-def _worker_classical(seed: int, label: str, modalities, split, cache_dir, cohort_file: str) -> dict:
-    "In a worker process: the classical baseline of one seed (`run_classical`), as a dict."
+def _worker_classical(seed: int, label: str, modalities, split, cache_dir, external: int, cohort_file: str) -> dict:
+    "In a worker process: the classical baseline of one seed (`run_classical`), as a dict; scored like `_worker_run`."
     cohort = _worker_cohort(cohort_file)
-    return _worker_task(cache_folder(cache_dir), classical_key(cohort, seed, modalities, tuple(split)),
-                        lambda: run_classical(cohort, seed, label, modalities, tuple(split), cache_dir).to_dict())
+    def run():
+        r = run_classical(cohort, seed, label, modalities, tuple(split), cache_dir)
+        kept = cache_folder(cache_dir) is not None          # a score is kept only in a cache
+        ext, fp, _ = _worker_external(cohort_file, external) if external and kept else (None,) * 3
+        if ext is not None: classical_external(r, cohort, ext, cache_dir, fp)
+        return r.to_dict()
+    return _worker_task(cache_folder(cache_dir), classical_key(cohort, seed, modalities, tuple(split)), run)
 
 def _quiet_worker(parent: int | None = None):   # the pool's process (passed in: it may be gone before this runs)
     """Workers leave Ctrl-C (and a kernel's shutdown) to the parent, which stops them;
@@ -374,7 +397,9 @@ def _missing_parents(specs: list, dev: str) -> list:
 
 def run_grid(specs: list, cohort: Cohort, cache_dir=None, device: str = "auto", progress: bool = True,
              workers: int = 1,       # > 1: a reused pool of processes on this machine (0 = one per core)
-             cluster=None) -> Results:  # a Dask cluster instead: address, "local" or Client (default $MMDR_CLUSTER)
+             cluster=None,           # a Dask cluster instead: address, "local" or Client (default $MMDR_CLUSTER)
+             external: int = 0       # > 0, in the local pool: each worker also scores the runs it trains on this many
+            ) -> Results:            # new patients (`score_external`), cached with the run, while others still train
     "Run (or fetch from the cache) every spec; results in spec order; trained here, in the local pool or on a cluster."
     cache, t0 = cache_folder(cache_dir), time.perf_counter()
     dev = get_device(device).type
@@ -399,8 +424,8 @@ def run_grid(specs: list, cohort: Cohort, cache_dir=None, device: str = "auto", 
             from mmdr.pool import _worker_run    # the importable one (a notebook's copy lives in __main__)
             by_id = {id(s): s for s in todo}
             for stage in ([s for s in todo if not s.parents], [s for s in todo if s.parents]):   # parents first
-                _pool_map(_worker_run, {id(s): (s.to_dict(), cache_dir, device) for s in _cost_order(stage)}, cohort,
-                          cache, workers,
+                jobs = {id(s): (s.to_dict(), cache_dir, device, external) for s in _cost_order(stage)}
+                _pool_map(_worker_run, jobs, cohort, cache, workers,
                           lambda k, r: finished(by_id[k], RunResult.from_dict(r).replace(label=by_id[k].label)))
         else:
             for s in sorted(todo, key=lambda s: bool(s.parents)):
@@ -421,7 +446,8 @@ def classical_grid(cohort: Cohort, seeds: list,
                    cache_dir=None,
                    workers: int = 1,       # > 1: the seeds still to fit go to the shared worker pool (0 = one per core)
                    device: str = "auto",
-                   cluster=None) -> Results:  # a Dask cluster instead (see `run_grid`)
+                   cluster=None,              # a Dask cluster instead (see `run_grid`)
+                   external: int = 0) -> Results:  # > 0: scored in the worker pool as in `run_grid`
     "`run_classical` for every seed (in seed order), the uncached ones side by side in the worker pool or on a cluster."
     cache, done = cache_folder(cache_dir), {}
     keys = {s: classical_key(cohort, s, modalities, split) for s in seeds}
@@ -433,7 +459,8 @@ def classical_grid(cohort: Cohort, seeds: list,
                   "cpu", lambda k, r: done.__setitem__(seed_of[k], RunResult.from_dict(r)))
     elif workers > 1 and len(todo) >= 2:
         from mmdr.pool import _worker_classical  # the importable one (a notebook's copy lives in __main__)
-        _pool_map(_worker_classical, {s: (s, label, modalities, list(split), cache_dir) for s in todo}, cohort, cache,
+        jobs = {s: (s, label, modalities, list(split), cache_dir, external) for s in todo}
+        _pool_map(_worker_classical, jobs, cohort, cache,
                   workers, lambda s, r: done.__setitem__(s, RunResult.from_dict(r)))
     return Results(done[s] if s in done else run_classical(cohort, s, label, modalities, split, cache_dir)
                    for s in seeds)

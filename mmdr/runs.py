@@ -420,9 +420,9 @@ def external_cohort(cohort: Cohort,                # the experiment's cohort
 
 # %% ../nbs/30a_runs.ipynb #17156a60
 def _external_file(cache: Path, key: str) -> Path: return cache / "external" / f"{key}.npz"
-def _external_key(result: RunResult, external: Cohort) -> str:
-    "The cache key of `result` scored on `external`: the run's key and the cohort's fingerprint."
-    return "external-" + hashlib.sha1(f"{result.cache_key}|{cohort_fingerprint(external)}".encode()).hexdigest()[:20]
+def _external_key(result: RunResult, fingerprint: str) -> str:
+    "The cache key of `result` scored on the cohort with this `cohort_fingerprint`."
+    return "external-" + hashlib.sha1(f"{result.cache_key}|{fingerprint}".encode()).hexdigest()[:20]
 
 
 def _save_external(path: Path, proba: np.ndarray) -> Path:
@@ -435,27 +435,29 @@ def _save_external(path: Path, proba: np.ndarray) -> Path:
 def _load_external(path: Path) -> np.ndarray:
     with np.load(path, allow_pickle=False) as z: return z["proba"]
 
-def _external_result(result: RunResult, external: Cohort, proba, key: str, cached: bool) -> RunResult:
+def _external_result(result: RunResult, external: Cohort, fingerprint: str, proba, key: str, cached: bool) -> RunResult:
     "`result` with its test predictions replaced by its predictions for the external cohort."
     fields = {k: getattr(result, k) for k in ("label", "seed", "history", "best_epoch", "n_params", "train_seconds",
                                               "fit_seconds", "device", "threads", "versions", "weights")}
     return RunResult.from_predictions(external.y.numpy(), proba, external.class_names, cache_key=key, cached=cached,
-                                      spec={**result.spec, "scored_on": cohort_fingerprint(external)},
+                                      spec={**result.spec, "scored_on": fingerprint},
                                       patient_id=list(external.patient_id), **fields)
 
 def score_external(result: RunResult,        # a finished deep run (trained with a cache, so its weights are kept)
                    external: Cohort,         # the external cohort (`external_cohort`)
                    cache_dir=None,
-                   memo: dict | None = None  # pass one dict to several calls: runs of one seed share its preprocessing
-                  ) -> RunResult:
+                   memo: dict | None = None, # pass one dict to several calls: runs of one seed share its preprocessing
+                   fingerprint: str | None = None  # `cohort_fingerprint(external)` if known (hashing 10,000 scans
+                  ) -> RunResult:                  # takes a quarter of a second)
     "`result`'s model scored on `external`, preprocessed by the run's own preprocessor; cached by run key and cohort."
     cache = _cache_path(cache_dir)
     if cache is None or not result.weights:
         raise ValueError(f"run {result.label!r} (seed {result.seed}) kept no weights: "
                          "score it externally with a run cache")
-    key = _external_key(result, external)
+    fp = fingerprint or cohort_fingerprint(external)
+    key = _external_key(result, fp)
     f = _external_file(cache, key)
-    if f.exists(): return _external_result(result, external, _load_external(f), key, cached=True)
+    if f.exists(): return _external_result(result, external, fp, _load_external(f), key, cached=True)
     ck = load_checkpoint(cache / result.weights)
     memo = {} if memo is None else memo
     state = hashlib.sha1(json.dumps(ck["preprocessor"].state, sort_keys=True).encode()).hexdigest()
@@ -464,22 +466,24 @@ def score_external(result: RunResult,        # a finished deep run (trained with
             memo.clear(); memo[state] = ck["preprocessor"].transform(external)   # one at a time in memory
         proba = predict_proba(ck["model"].eval(), memo[state])
     _save_external(f, proba)
-    return _external_result(result, external, _load_external(f), key, cached=False)
+    return _external_result(result, external, fp, _load_external(f), key, cached=False)
 
 # %% ../nbs/30a_runs.ipynb #d105de77
 def classical_external(result: RunResult,     # a finished `run_classical` run
                        cohort: Cohort,        # the cohort it was fitted on
                        external: Cohort,      # the external cohort
-                       cache_dir=None) -> RunResult:
+                       cache_dir=None,
+                       fingerprint: str | None = None) -> RunResult:  # `cohort_fingerprint(external)`, if known
     """The classical baseline of `result`'s seed refitted on that seed's training part (deterministic) and scored on
     `external`."""
     from mmdr.baselines import best_baseline
     from threadpoolctl import threadpool_limits
     if "classical" not in result.spec: raise ValueError(f"run {result.label!r} is not a classical baseline's run")
     cache = _cache_path(cache_dir)
-    key = _external_key(result, external)
+    fp = fingerprint or cohort_fingerprint(external)
+    key = _external_key(result, fp)
     f = None if cache is None else _external_file(cache, key)
-    if f is not None and f.exists(): return _external_result(result, external, _load_external(f), key, cached=True)
+    if f is not None and f.exists(): return _external_result(result, external, fp, _load_external(f), key, cached=True)
     data = prepare(cohort, result.seed, tuple(result.spec["split"]))
     with threadpool_limits(1), torch_threads(1):
         b = best_baseline(data.train, data.valid, data.preprocessor.transform(external), result.spec["classical"],
@@ -488,7 +492,7 @@ def classical_external(result: RunResult,     # a finished `run_classical` run
         raise ValueError(f"seed {result.seed}: the refitted baseline chose {b['name']!r}, the run chose "
                          f"{result.spec['chosen']!r}")
     proba = b["proba"] if f is None else _load_external(_save_external(f, b["proba"]))
-    return _external_result(result, external, proba, key, cached=False)
+    return _external_result(result, external, fp, proba, key, cached=False)
 
 # %% ../nbs/30a_runs.ipynb #bbea202d
 def numerics_canary(epochs: int = 2,        # a few seconds on one CPU thread
