@@ -18,7 +18,7 @@ from .metrics import (fmt_interval, seed_interval, paired_seed_comparison, compa
                           SCORE_BOUNDS)
 from .runs import (get_profile, RunResult, Results, make_specs, load_run, external_cohort, score_external,
                        classical_external)
-from .pool import run_grid, classical_grid, engines_used
+from .pool import run_grid, classical_grid, score_grid, engines_used
 
 # %% auto #0
 __all__ = ['PAPER_TABLE1', 'TABLE1_ROWS', 'PRODUCT_LABEL', 'ABLATION_ROWS', 'FUSED_SCHEMES', 'summary_table', 'wide_table',
@@ -509,7 +509,8 @@ def choose(self: Experiment, label: str,        # the row the chosen candidate b
     chosen, table = choose_on_validation(res, [l for l, _ in candidates], default)
     config = dict(candidates)[chosen]
     rest = (run_grid(make_specs([(chosen, config)], self.cohort, self.seeds[len(seeds):], self.train), self.cohort,
-                     self.cache_dir, self.device, workers=self.profile.workers, cluster=self.cluster)
+                     self.cache_dir, self.device, workers=self.profile.workers, cluster=self.cluster,
+                     external=self.external_size)
             if len(self.seeds) > len(seeds) else [])
     self.results.extend(r.replace(label=label) for r in list(res.runs(chosen)) + list(rest))
     self.choices[label] = {"chosen": chosen, "by": table.attrs["by"], "on_seeds": seeds,
@@ -643,6 +644,9 @@ def score_external(self: Experiment) -> Results | None:
     if ext is None: return None
     have = {(r.label, r.seed, r.spec.get("scored_on")): r for r in self.external_results}
     fpx, out, products, memo = self._external_fp, Results(), {}, {}
+    if self.cluster is None:             # what the workers did not score as they trained: scored in the pool now
+        score_grid([r for r in self.results if (r.label, r.seed, fpx) not in have], self.cohort, len(ext), fpx,
+                   self.cache_dir, self.profile.workers, self.device)
     # a seed's runs share one preprocessing of the external cohort
     for r in sorted(self.results, key=lambda r: r.seed):
         if (r.label, r.seed, fpx) in have: out.append(have[(r.label, r.seed, fpx)])

@@ -12,10 +12,10 @@ from .train import progress_bar
 from .core import paths, atomic_write, get_device
 from .data import DEFAULT_SPLIT, Cohort, cohort_fingerprint
 from .runs import (RunSpec, RunResult, Results, cache_folder, classical_key, run_one, run_classical, external_cohort,
-                       score_external, classical_external)
+                       score_external, classical_external, _external_file, _external_key)
 
 # %% auto #0
-__all__ = ['Progress', 'check_scheduler', 'engines_used', 'run_grid', 'classical_grid']
+__all__ = ['Progress', 'check_scheduler', 'engines_used', 'run_grid', 'classical_grid', 'score_grid']
 
 # %% ../nbs/30b_pool.ipynb #71d85318
 class _Stopped(BaseException):
@@ -97,9 +97,9 @@ def _worker_classical(seed: int, label: str, modalities, split, cache_dir, exter
     cohort = _worker_cohort(cohort_file)
     def run():
         r = run_classical(cohort, seed, label, modalities, tuple(split), cache_dir)
-        kept = cache_folder(cache_dir) is not None          # a score is kept only in a cache
+        kept = cache_folder(cache_dir) is not None           # a score is kept only in a cache
         ext, fp, _ = _worker_external(cohort_file, external) if external and kept else (None,) * 3
-        if ext is not None: classical_external(r, cohort, ext, cache_dir, fp)
+        if ext is not None: classical_external(r, cohort, ext, cache_dir, fp)     # fitted again, as the kernel would
         return r.to_dict()
     return _worker_task(cache_folder(cache_dir), classical_key(cohort, seed, modalities, tuple(split)), run)
 
@@ -464,3 +464,34 @@ def classical_grid(cohort: Cohort, seeds: list,
                   workers, lambda s, r: done.__setitem__(s, RunResult.from_dict(r)))
     return Results(done[s] if s in done else run_classical(cohort, s, label, modalities, split, cache_dir)
                    for s in seeds)
+
+# %% ../nbs/30b_pool.ipynb #3203a456
+def _worker_score(result: dict, cache_dir, external: int, cohort_file: str) -> str:
+    "In a worker process: a finished run scored on the external cohort, into the cache; the score's cache key."
+    r = RunResult.from_dict(result)
+    ext, fp, memo = _worker_external(cohort_file, external)
+    done = (classical_external(r, _worker_cohort(cohort_file), ext, cache_dir, fp) if "classical" in r.spec else
+            score_external(r, ext, cache_dir, memo, fp))
+    return done.cache_key
+
+def score_grid(results: list,           # finished runs (`run_grid`, `classical_grid`) of `cohort`
+               cohort: Cohort,
+               external: int,           # patients of the external cohort (`external_cohort(cohort, external)`)
+               fingerprint: str,        # its `cohort_fingerprint`
+               cache_dir=None,
+               workers: int = 1,        # > 1: the shared worker pool (0 = one per core); 1: nothing is done here
+               device: str = "auto") -> int:
+    """Score the runs whose external scores the cache lacks in the worker pool, into the cache (`score_external` then
+    reads them); how many were scored. Products are not scored: they are recomputed from their branches."""
+    cache = cache_folder(cache_dir)
+    if cache is None: return 0
+    todo = sorted((r for r in results if ("model" in r.spec or "classical" in r.spec) and
+                   (r.weights or "classical" in r.spec) and
+                   not _external_file(cache, _external_key(r, fingerprint)).exists()), key=lambda r: r.seed)
+    todo = list({r.cache_key: r for r in todo}.values())        # a run kept under two labels is scored once
+    workers = resolve_workers(workers, device, len(todo))
+    if workers < 2 or len(todo) < 2: return 0
+    from mmdr.pool import _worker_score      # the importable one (a notebook's copy lives in __main__)
+    _pool_map(_worker_score, {r.cache_key: (r.to_dict(), cache_dir, external) for r in todo}, cohort, cache, workers,
+              lambda k, key: None)
+    return len(todo)
