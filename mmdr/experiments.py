@@ -247,10 +247,6 @@ class Experiment:
     def seeds(self) -> list: return list(range(self.profile.seeds))
     @property
     def synthetic(self) -> bool: return self.cohort.meta.get("source") == "mmdr.synthetic"
-    @property
-    def external_size(self) -> int:
-        "Patients in the external cohort (0: none, on a user's cohort or a profile without one)."
-        return self.profile.external_patients if self.synthetic else 0
 
     def run(self, models: list, seeds: int | list | None = None, train: TrainConfig | None = None,
             progress: bool = True) -> Results:        # False: no tqdm bar (the MMDR_PROGRESS file is still written)
@@ -280,6 +276,12 @@ class Experiment:
     def figure(self, fig, stem: str) -> list:
         from mmdr.plots import save_figure
         return save_figure(fig, self.out, stem)
+
+# %% ../nbs/30c_experiments.ipynb #870a1dd5
+@patch(as_prop=True)
+def external_size(self: Experiment) -> int:
+    "Patients in the external cohort (0: none, on a user's cohort or a profile without one)."
+    return self.profile.external_patients if self.synthetic else 0
 
 # %% ../nbs/30c_experiments.ipynb #5d0f593e
 @patch(as_prop=True)
@@ -565,8 +567,8 @@ def product_runs(results: Results,      # holds the finished single-branch runs
     from mmdr.fusion import ModelConfig, class_frequencies, product_of_experts
     if len(labels) < 2: raise ValueError(f"a product needs at least two runs to multiply, got {list(labels)}")
     runs = {l: {r.seed: r for r in results.runs(l)} for l in labels}
-    fp, y_all, out = cohort_fingerprint(cohort), cohort.y.numpy(), Results()
-    fp_on = None if on is None else cohort_fingerprint(on)
+    fp, fp_on = cohort_fingerprint(cohort), None if on is None else cohort_fingerprint(on)
+    y_all, out = cohort.y.numpy(), Results()
     for l, by_seed in runs.items():
         r = next(iter(by_seed.values()))
         if "model" not in r.spec:
@@ -608,8 +610,7 @@ def product_runs(results: Results,      # holds the finished single-branch runs
         out.append(RunResult.from_predictions(first.labels, proba, cohort.class_names, label=label, cache_key=key,
                                               seed=s, spec=spec, patient_id=list(first.patient_id), history={},
                                               best_epoch=0, n_params=sum(r.n_params for r in parts),
-                                              train_seconds=0.0, fit_seconds=0.0,
-                                              device="cpu", threads=1,
+                                              train_seconds=0.0, fit_seconds=0.0, device="cpu", threads=1,
                                               versions={"mmdr": mmdr.__version__, "code": "none (no training)"},
                                               # nothing trained in this call when no parent was
                                               cached=all(r.cached for r in parts)))

@@ -69,6 +69,26 @@ def _worker_cohort(cohort_file: str) -> Cohort:
         _WORKER_COHORTS[cohort_file] = Cohort.from_state(torch.load(cohort_file, weights_only=True))
     return _WORKER_COHORTS[cohort_file]
 
+def _quiet_worker(parent: int | None = None):   # the pool's process (passed in: it may be gone before this runs)
+    """Workers leave Ctrl-C (and a kernel's shutdown) to the parent, which stops them;
+    SIGTERM or a dead parent ends them (see Stopping)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    threading.Thread(target=_watch_parent, args=(parent or os.getppid(),), name="mmdr parent watch",
+                     daemon=True).start()
+
+@contextlib.contextmanager
+def _main_not_reimported():
+    "Let spawned workers start without re-running the user's script (so a script without a __main__ guard works)."
+    main = sys.modules.get("__main__")
+    saved = {k: getattr(main, k) for k in ("__file__", "__spec__") if main is not None and hasattr(main, k)}
+    try:
+        for k in saved: setattr(main, k, None) if k == "__spec__" else delattr(main, k)
+        yield
+    finally:
+        for k, v in saved.items(): setattr(main, k, v)
+
+# %% ../nbs/30b_pool.ipynb #ce07865f
 _WORKER_EXTERNAL = {}
 
 def _worker_external(cohort_file: str, n: int) -> tuple:
@@ -102,25 +122,6 @@ def _worker_classical(seed: int, label: str, modalities, split, cache_dir, exter
         if ext is not None: classical_external(r, cohort, ext, cache_dir, fp)     # fitted again, as the kernel would
         return r.to_dict()
     return _worker_task(cache_folder(cache_dir), classical_key(cohort, seed, modalities, tuple(split)), run)
-
-def _quiet_worker(parent: int | None = None):   # the pool's process (passed in: it may be gone before this runs)
-    """Workers leave Ctrl-C (and a kernel's shutdown) to the parent, which stops them;
-    SIGTERM or a dead parent ends them (see Stopping)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _on_sigterm)
-    threading.Thread(target=_watch_parent, args=(parent or os.getppid(),), name="mmdr parent watch",
-                     daemon=True).start()
-
-@contextlib.contextmanager
-def _main_not_reimported():
-    "Let spawned workers start without re-running the user's script (so a script without a __main__ guard works)."
-    main = sys.modules.get("__main__")
-    saved = {k: getattr(main, k) for k in ("__file__", "__spec__") if main is not None and hasattr(main, k)}
-    try:
-        for k in saved: setattr(main, k, None) if k == "__spec__" else delattr(main, k)
-        yield
-    finally:
-        for k, v in saved.items(): setattr(main, k, v)
 
 # %% ../nbs/30b_pool.ipynb #d27a6724
 def worker_pool(workers: int):
