@@ -277,7 +277,7 @@ class Experiment:
         from mmdr.plots import save_figure
         return save_figure(fig, self.out, stem)
 
-# %% ../nbs/30c_experiments.ipynb #870a1dd5
+# %% ../nbs/30c_experiments.ipynb #f3fd9406
 @patch(as_prop=True)
 def external_size(self: Experiment) -> int:
     "Patients in the external cohort (0: none, on a user's cohort or a profile without one)."

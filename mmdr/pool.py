@@ -88,7 +88,7 @@ def _main_not_reimported():
     finally:
         for k, v in saved.items(): setattr(main, k, v)
 
-# %% ../nbs/30b_pool.ipynb #ce07865f
+# %% ../nbs/30b_pool.ipynb #e1abd54f
 _WORKER_EXTERNAL = {}
 
 def _worker_external(cohort_file: str, n: int) -> tuple:
