@@ -17,7 +17,7 @@ from .train import TrainConfig
 from .metrics import (fmt_interval, seed_interval, paired_seed_comparison, compare_family, family_row, seeds_text,
                           SCORE_BOUNDS)
 from .runs import (get_profile, RunResult, Results, make_specs, load_run, external_cohort, score_external,
-                       classical_external)
+                       classical_external, _score_on)
 from .pool import run_grid, classical_grid, score_grid, engines_used
 
 # %% auto #0
@@ -652,8 +652,8 @@ def score_external(self: Experiment) -> Results | None:
     for r in sorted(self.results, key=lambda r: r.seed):
         if (r.label, r.seed, fpx) in have: out.append(have[(r.label, r.seed, fpx)])
         elif "product" in r.spec: products[r.label] = r.spec["product"]          # recomputed from the scored branches
-        elif "classical" in r.spec: out.append(classical_external(r, self.cohort, ext, self.cache_dir, fpx))
-        elif "model" in r.spec: out.append(score_external(r, ext, self.cache_dir, memo, fpx))
+        elif "classical" in r.spec or "model" in r.spec:
+            out.append(_score_on(r, self.cohort, ext, self.cache_dir, memo, fpx))
         else: raise ValueError(f"run {r.label!r} (seed {r.seed}) is neither a trained model, a baseline nor a product")
     for label, parts in products.items():
         if not any(r.label == label for r in out): out.extend(product_runs(out, parts, self.cohort, label, on=ext))

@@ -12,7 +12,7 @@ from .train import progress_bar
 from .core import paths, atomic_write, get_device
 from .data import DEFAULT_SPLIT, Cohort, cohort_fingerprint
 from .runs import (RunSpec, RunResult, Results, cache_folder, classical_key, run_one, run_classical, external_cohort,
-                       score_external, classical_external, _external_file, _external_key)
+                       _external_file, _external_key, _scorable, _score_on)
 
 # %% auto #0
 __all__ = ['Progress', 'check_scheduler', 'engines_used', 'run_grid', 'classical_grid', 'score_grid']
@@ -100,6 +100,12 @@ def _worker_external(cohort_file: str, n: int) -> tuple:
         _WORKER_EXTERNAL[(cohort_file, n)] = (ext, None if ext is None else cohort_fingerprint(ext), {})
     return _WORKER_EXTERNAL[(cohort_file, n)]
 
+def _score_in_worker(r: RunResult, cache_dir, external: int, cohort_file: str):
+    "In a worker process: `r` scored on `external` new patients into the cache, if asked (> 0) and a cache keeps it."
+    if not external or cache_folder(cache_dir) is None or not _scorable(r): return
+    ext, fp, memo = _worker_external(cohort_file, external)
+    if ext is not None: _score_on(r, _worker_cohort(cohort_file), ext, cache_dir, memo, fp)
+
 def _worker_run(spec: dict, cache_dir, device,
                 external: int,       # > 0: also score the run on this many external patients (cached with the run)
                 cohort_file: str) -> dict:
@@ -107,8 +113,7 @@ def _worker_run(spec: dict, cache_dir, device,
     s = RunSpec.from_dict(spec)
     def run():
         r = run_one(s, _worker_cohort(cohort_file), cache_dir, device)
-        ext, fp, memo = _worker_external(cohort_file, external) if external and r.weights else (None,) * 3
-        if ext is not None: score_external(r, ext, cache_dir, memo, fp)
+        _score_in_worker(r, cache_dir, external, cohort_file)
         return r.to_dict()
     return _worker_task(cache_folder(cache_dir), s.run_key(get_device(device).type), run)
 
@@ -117,9 +122,7 @@ def _worker_classical(seed: int, label: str, modalities, split, cache_dir, exter
     cohort = _worker_cohort(cohort_file)
     def run():
         r = run_classical(cohort, seed, label, modalities, tuple(split), cache_dir)
-        kept = cache_folder(cache_dir) is not None           # a score is kept only in a cache
-        ext, fp, _ = _worker_external(cohort_file, external) if external and kept else (None,) * 3
-        if ext is not None: classical_external(r, cohort, ext, cache_dir, fp)     # fitted again, as the kernel would
+        _score_in_worker(r, cache_dir, external, cohort_file)   # fitted again for it, as the kernel would
         return r.to_dict()
     return _worker_task(cache_folder(cache_dir), classical_key(cohort, seed, modalities, tuple(split)), run)
 
@@ -467,13 +470,9 @@ def classical_grid(cohort: Cohort, seeds: list,
                    for s in seeds)
 
 # %% ../nbs/30b_pool.ipynb #3203a456
-def _worker_score(result: dict, cache_dir, external: int, cohort_file: str) -> str:
-    "In a worker process: a finished run scored on the external cohort, into the cache; the score's cache key."
-    r = RunResult.from_dict(result)
-    ext, fp, memo = _worker_external(cohort_file, external)
-    done = (classical_external(r, _worker_cohort(cohort_file), ext, cache_dir, fp) if "classical" in r.spec else
-            score_external(r, ext, cache_dir, memo, fp))
-    return done.cache_key
+def _worker_score(result: dict, cache_dir, external: int, cohort_file: str):
+    "In a worker process: a finished run (as a dict) scored on the external cohort, into the cache."
+    _score_in_worker(RunResult.from_dict(result), cache_dir, external, cohort_file)
 
 def score_grid(results: list,           # finished runs (`run_grid`, `classical_grid`) of `cohort`
                cohort: Cohort,
@@ -486,9 +485,8 @@ def score_grid(results: list,           # finished runs (`run_grid`, `classical_
     reads them); how many were scored. Products are not scored: they are recomputed from their branches."""
     cache = cache_folder(cache_dir)
     if cache is None: return 0
-    todo = sorted((r for r in results if ("model" in r.spec or "classical" in r.spec) and
-                   (r.weights or "classical" in r.spec) and
-                   not _external_file(cache, _external_key(r, fingerprint)).exists()), key=lambda r: r.seed)
+    scored = lambda r: _external_file(cache, _external_key(r, fingerprint)).exists()
+    todo = sorted((r for r in results if _scorable(r) and not scored(r)), key=lambda r: r.seed)
     todo = list({r.cache_key: r for r in todo}.values())        # a run kept under two labels is scored once
     workers = resolve_workers(workers, device, len(todo))
     if workers < 2 or len(todo) < 2: return 0

@@ -494,6 +494,16 @@ def classical_external(result: RunResult,     # a finished `run_classical` run
     proba = b["proba"] if f is None else _load_external(_save_external(f, b["proba"]))
     return _external_result(result, external, fp, proba, key, cached=False)
 
+def _scorable(result: RunResult) -> bool:
+    "A run that can be scored on an external cohort: a classical baseline, or a deep run that kept its weights."
+    return "classical" in result.spec or ("model" in result.spec and bool(result.weights))
+
+def _score_on(result: RunResult, cohort: Cohort, external: Cohort, cache_dir=None, memo: dict | None = None,
+              fingerprint: str | None = None) -> RunResult:
+    "`result` scored on `external`: `classical_external` for a classical baseline, else `score_external`."
+    if "classical" in result.spec: return classical_external(result, cohort, external, cache_dir, fingerprint)
+    return score_external(result, external, cache_dir, memo, fingerprint)
+
 # %% ../nbs/30a_runs.ipynb #bbea202d
 def numerics_canary(epochs: int = 2,        # a few seconds on one CPU thread
                     n_patients: int = 160,
