@@ -176,10 +176,12 @@ def fit_baseline(train: Cohort,             # the training part: every learned s
                  # "logreg" (standardised logistic regression) or "hgb" (gradient-boosted trees)
                  model: str = "logreg",
                  seed: int = 0,             # seed of PCA and of the trees
+                 also: tuple = (),          # more cohorts the same fit scores (an external cohort): `also_proba`
                  # passed to `BaselineFeatures` (image_pool, image_components, ngram_range, ...)
                  **feature_kw
                 ) -> dict:
-    "Fit a classical baseline on simple features of the training part; probabilities on the valid and test parts."
+    """Fit a classical baseline on simple features of the training part; probabilities on the valid and test parts
+    (and on each of `also`)."""
     if model not in BASELINE_MODELS: raise ValueError(f"model must be one of {list(BASELINE_MODELS)}, got {model!r}")
     t0 = time.perf_counter()
     feats = BaselineFeatures(modalities, seed=seed, **feature_kw).fit(train)
@@ -191,18 +193,19 @@ def fit_baseline(train: Cohort,             # the training part: every learned s
         if model == "logreg": fitted, chosen = _logreg(Xtr, ytr, Xva, yva, seed)
         else: m, chosen = _hgb(Xtr, ytr, Xva, yva, seed); fitted = (m, chosen["n_trees"])
     valid_proba, proba = _full_proba(fitted, Xva, k), _full_proba(fitted, Xte, k)
-    mods = feats.modalities_
+    mods, seconds = feats.modalities_, time.perf_counter() - t0      # the fit's seconds, whatever else it scores
     return dict(proba=proba, valid_proba=valid_proba, name=f"{model}({'+'.join(mods)})", model=model, modalities=mods,
                 chosen=chosen, n_features=Xtr.shape[1], valid_accuracy=float((valid_proba.argmax(1) == yva).mean()),
-                seconds=time.perf_counter() - t0)
+                seconds=seconds, also_proba=[_full_proba(fitted, feats.transform(c), k) for c in also])
 
 # %% ../nbs/22_baselines.ipynb #12be1acb
 def best_baseline(train: Cohort, valid: Cohort, test: Cohort, modalities=None, seed: int = 0,
                   models=BASELINE_MODELS,   # the candidates
+                  also: tuple = (),         # more cohorts to score with the same fits (`fit_baseline`)
                   **feature_kw) -> dict:
     "Fit each candidate and return the one with the best validation accuracy (ties: lower validation log loss)."
     yva = valid.y.numpy()
-    fits = [fit_baseline(train, valid, test, modalities, m, seed, **feature_kw) for m in models]
+    fits = [fit_baseline(train, valid, test, modalities, m, seed, also, **feature_kw) for m in models]
     key = lambda r: (-r["valid_accuracy"], log_loss(yva, r["valid_proba"], labels=list(range(r["proba"].shape[1]))))
     best = min(fits, key=key)
     return {**best, "candidates": {r["model"]: r["valid_accuracy"] for r in fits},

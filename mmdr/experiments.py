@@ -252,8 +252,8 @@ class Experiment:
             progress: bool = True) -> Results:        # False: no tqdm bar (the MMDR_PROGRESS file is still written)
         "Train (or fetch from the cache) every (label, ModelConfig) for every seed."
         specs = make_specs(models, self.cohort, self.seeds if seeds is None else seeds, train or self.train)
-        res = run_grid(specs, self.cohort, self.cache_dir, self.device, progress, self.profile.workers, self.cluster,
-                       external=self.external_size)    # scored on the external cohort where they train
+        # scored on the external cohort later (`score_external`): a seed's runs together, sharing encoder features
+        res = run_grid(specs, self.cohort, self.cache_dir, self.device, progress, self.profile.workers, self.cluster)
         have = {r.cache_key for r in self.results}
         self.results.extend(r for r in res if r.cache_key not in have)
         return res
@@ -511,8 +511,7 @@ def choose(self: Experiment, label: str,        # the row the chosen candidate b
     chosen, table = choose_on_validation(res, [l for l, _ in candidates], default)
     config = dict(candidates)[chosen]
     rest = (run_grid(make_specs([(chosen, config)], self.cohort, self.seeds[len(seeds):], self.train), self.cohort,
-                     self.cache_dir, self.device, workers=self.profile.workers, cluster=self.cluster,
-                     external=self.external_size)
+                     self.cache_dir, self.device, workers=self.profile.workers, cluster=self.cluster)
             if len(self.seeds) > len(seeds) else [])
     self.results.extend(r.replace(label=label) for r in list(res.runs(chosen)) + list(rest))
     self.choices[label] = {"chosen": chosen, "by": table.attrs["by"], "on_seeds": seeds,

@@ -120,9 +120,11 @@ def _worker_run(spec: dict, cache_dir, device,
 def _worker_classical(seed: int, label: str, modalities, split, cache_dir, external: int, cohort_file: str) -> dict:
     "In a worker process: the classical baseline of one seed (`run_classical`), as a dict; scored like `_worker_run`."
     cohort = _worker_cohort(cohort_file)
+    ext, fp, _ = (_worker_external(cohort_file, external) if external and cache_folder(cache_dir) is not None
+                  else (None, None, None))
     def run():
-        r = run_classical(cohort, seed, label, modalities, tuple(split), cache_dir)
-        _score_in_worker(r, cache_dir, external, cohort_file)   # fitted again for it, as the kernel would
+        r = run_classical(cohort, seed, label, modalities, tuple(split), cache_dir, ext, fp)   # one fit scores both
+        _score_in_worker(r, cache_dir, external, cohort_file)   # a baseline cached before: fitted again for it
         return r.to_dict()
     return _worker_task(cache_folder(cache_dir), classical_key(cohort, seed, modalities, tuple(split)), run)
 
@@ -470,9 +472,9 @@ def classical_grid(cohort: Cohort, seeds: list,
                    for s in seeds)
 
 # %% ../nbs/30b_pool.ipynb #3203a456
-def _worker_score(result: dict, cache_dir, external: int, cohort_file: str):
-    "In a worker process: a finished run (as a dict) scored on the external cohort, into the cache."
-    _score_in_worker(RunResult.from_dict(result), cache_dir, external, cohort_file)
+def _worker_score(results: list, cache_dir, external: int, cohort_file: str):
+    "In a worker process: one seed's finished runs (as dicts) scored on the external cohort in turn, into the cache."
+    for r in results: _score_in_worker(RunResult.from_dict(r), cache_dir, external, cohort_file)
 
 def score_grid(results: list,           # finished runs (`run_grid`, `classical_grid`) of `cohort`
                cohort: Cohort,
@@ -481,8 +483,9 @@ def score_grid(results: list,           # finished runs (`run_grid`, `classical_
                cache_dir=None,
                workers: int = 1,        # > 1: the shared worker pool (0 = one per core); 1: nothing is done here
                device: str = "auto") -> int:
-    """Score the runs whose external scores the cache lacks in the worker pool, into the cache (`score_external` then
-    reads them); how many were scored. Products are not scored: they are recomputed from their branches."""
+    """Score the runs whose external scores the cache lacks in the worker pool, a seed's runs together in one worker
+    (they share their encoders' features), into the cache (`score_external` then reads them); how many were scored.
+    Products are not scored: they are recomputed from their branches."""
     cache = cache_folder(cache_dir)
     if cache is None: return 0
     scored = lambda r: _external_file(cache, _external_key(r, fingerprint)).exists()
@@ -491,6 +494,8 @@ def score_grid(results: list,           # finished runs (`run_grid`, `classical_
     workers = resolve_workers(workers, device, len(todo))
     if workers < 2 or len(todo) < 2: return 0
     from mmdr.pool import _worker_score      # the importable one (a notebook's copy lives in __main__)
-    _pool_map(_worker_score, {r.cache_key: (r.to_dict(), cache_dir, external) for r in todo}, cohort, cache, workers,
+    by_seed = {}
+    for r in todo: by_seed.setdefault(r.seed, []).append(r.to_dict())
+    _pool_map(_worker_score, {s: (rs, cache_dir, external) for s, rs in by_seed.items()}, cohort, cache, workers,
               lambda k, key: None)
     return len(todo)

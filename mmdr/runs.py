@@ -4,7 +4,7 @@
 
 # %% ../nbs/30a_runs.ipynb #9943cc02
 from __future__ import annotations
-import ast, functools, hashlib, json
+import ast, copy, functools, hashlib, json
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
@@ -344,7 +344,10 @@ class Results(list):
 
 # %% ../nbs/30a_runs.ipynb #b887a1ee
 # a syntax digest of baselines.py (with the training code's name) -> the code name its cached classical runs carry
-CLASSICAL_VERSIONS = {"0c1489677f69": "18be6a3b7d0a"}   # their name when it hashed baselines.py's bytes
+CLASSICAL_VERSIONS = {"0c1489677f69": "18be6a3b7d0a",   # their name when it hashed baselines.py's bytes
+                      # + best_baseline(also=...): more cohorts scored by the same fit, which it does not change
+                      # (the lesson in 22_baselines; every committed baseline's external score refitted both ways)
+                      "de1212da0038": "18be6a3b7d0a"}
 
 # %% ../nbs/30a_runs.ipynb #ba00be29
 def _classical_code(package_dir: str | None = None) -> str:
@@ -367,7 +370,10 @@ def run_classical(cohort: Cohort, seed: int,
                   label: str = "Classical",      # the row name
                   modalities: list | None = None,  # None: every modality, features concatenated (early fusion)
                   split: tuple = DEFAULT_SPLIT,
-                  cache_dir=None) -> RunResult:
+                  cache_dir=None,
+                  external: Cohort | None = None,  # also score this external cohort with the same fit, into the cache
+                  fingerprint: str | None = None   # its `cohort_fingerprint`, if known
+                 ) -> RunResult:
     """The scikit-learn baseline (`mmdr.baselines.best_baseline`, chosen on validation) on one seed's split, as a
     RunResult."""
     from mmdr.baselines import best_baseline
@@ -379,7 +385,8 @@ def run_classical(cohort: Cohort, seed: int,
     data = prepare(cohort, seed, split)
     # one thread, like a deep run: two fits side by side do not oversubscribe
     with threadpool_limits(1), torch_threads(1):
-        b = best_baseline(data.train, data.valid, data.test, modalities, seed)
+        b = best_baseline(data.train, data.valid, data.test, modalities, seed,
+                          also=() if external is None or cache is None else (data.preprocessor.transform(external),))
     res = RunResult.from_predictions(data.test.y.numpy(), b["proba"], data.test.class_names, label=label,
                                      cache_key=key, seed=seed,
                                      spec={**spec, "chosen": b["name"], "candidates": b["candidates"]},
@@ -387,6 +394,9 @@ def run_classical(cohort: Cohort, seed: int,
                                      n_params=int(b["n_features"]),
                                      train_seconds=b["seconds"], fit_seconds=b["seconds"], device="cpu", threads=1,
                                      versions={"mmdr": mmdr.__version__, "torch": torch.__version__, "code": code})
+    if b["also_proba"]:                          # what `classical_external` reads (it would fit again without it)
+        _save_external(_external_file(cache, _external_key(res, fingerprint or cohort_fingerprint(external))),
+                       b["also_proba"][0])
     if cache is not None: res.save(cache / f"{key}.json")
     return res
 
@@ -418,6 +428,29 @@ def external_cohort(cohort: Cohort,                # the experiment's cohort
     from mmdr.synthetic import make_cohort
     return make_cohort(**{**cfg, "n_patients": n_patients, "seed": seed})
 
+# %% ../nbs/30a_runs.ipynb #4ba20f5e
+def _branch_digest(branch) -> str:
+    "A branch's structure and weights, hashed: two branches with one digest compute the same features."
+    h = hashlib.sha1(repr(branch).encode())
+    for k, v in branch.state_dict().items(): h.update(k.encode()); h.update(v.detach().cpu().contiguous().numpy().tobytes())
+    return h.hexdigest()
+
+def _scoring_input(model, data: Cohort, memo: dict, tag) -> Cohort:
+    """`data` as a model with branches reads it when scoring: each branch's input replaced by its features, computed
+    once per branch weights and `tag` (the preprocessing, the threads) in `memo`. Other models read `data` itself."""
+    from mmdr.fusion import FEATURES
+    from mmdr.schemes import frozen_features
+    branches = getattr(model, "branches", None)
+    if not branches: return data
+    keys = {n: (tag, _branch_digest(b)) for n, b in branches.items()}
+    missing = [n for n in branches if keys[n] not in memo]
+    if missing:                                   # computed as a staged model's frozen encoders are in training
+        got = frozen_features(model.freeze(missing), data)
+        memo.update({keys[n]: got.x[FEATURES + n] for n in missing})
+    out = copy.copy(data)
+    out.x, out.lengths = {FEATURES + n: memo[keys[n]] for n in branches}, {}
+    return out
+
 # %% ../nbs/30a_runs.ipynb #17156a60
 def _external_file(cache: Path, key: str) -> Path: return cache / "external" / f"{key}.npz"
 def _external_key(result: RunResult, fingerprint: str) -> str:
@@ -446,7 +479,7 @@ def _external_result(result: RunResult, external: Cohort, fingerprint: str, prob
 def score_external(result: RunResult,        # a finished deep run (trained with a cache, so its weights are kept)
                    external: Cohort,         # the external cohort (`external_cohort`)
                    cache_dir=None,
-                   memo: dict | None = None, # pass one dict to several calls: runs of one seed share its preprocessing
+                   memo: dict | None = None, # one dict for several calls: a seed's runs share its preprocessing and encoders
                    fingerprint: str | None = None  # `cohort_fingerprint(external)` if known (hashing 10,000 scans
                   ) -> RunResult:                  # takes a quarter of a second)
     "`result`'s model scored on `external`, preprocessed by the run's own preprocessor; cached by run key and cohort."
@@ -464,7 +497,8 @@ def score_external(result: RunResult,        # a finished deep run (trained with
     with torch_threads(result.threads):                  # the run's threads: the same sums, the same bits
         if state not in memo:
             memo.clear(); memo[state] = ck["preprocessor"].transform(external)   # one at a time in memory
-        proba = predict_proba(ck["model"].eval(), memo[state])
+        model = ck["model"].eval()
+        proba = predict_proba(model, _scoring_input(model, memo[state], memo, (state, result.threads)))
     _save_external(f, proba)
     return _external_result(result, external, fp, _load_external(f), key, cached=False)
 
