@@ -389,18 +389,8 @@ def _cluster_runs(cluster, todo: list, cohort: Cohort, cache, dev: str, finished
 
 # %% ../nbs/30b_pool.ipynb #bb8ac422
 def _cost_order(specs: list) -> list:
-    """Specs with the most branches to train first (stable): the costly runs start early, so no worker idles long at
-    the end. A staged run that is not fine-tuned trains only its head on precomputed features: it goes last."""
-    head_only = lambda m: m.get("scheme") == "staged" and not m.get("finetune_lr")
-    return sorted(specs, key=lambda s: 0 if head_only(s.model) else -len(s.model.get("branches", [])))
-
-def _rounds(todo: list, dev: str) -> list:
-    """The pool's rounds: the parents, then the runs built on them; one round when no run's parent is still to train
-    (a round ends only when its last run does, and the next waits for it)."""
-    keys = {s.run_key(dev) for s in todo}
-    if any(s.parent(n).run_key(dev) in keys for s in todo for n in s.parents):
-        return [[s for s in todo if not s.parents], [s for s in todo if s.parents]]
-    return [todo]
+    "Specs with the most branches first (stable): the costly runs start early, so no worker idles long at the end."
+    return sorted(specs, key=lambda s: -len(s.model.get("branches", [])))
 
 def _missing_parents(specs: list, dev: str) -> list:
     "The parent runs the specs build on that are not among them (each once, by key): they are trained first."
@@ -439,7 +429,7 @@ def run_grid(specs: list, cohort: Cohort, cache_dir=None, device: str = "auto", 
         elif workers > 1:
             from mmdr.pool import _worker_run    # the importable one (a notebook's copy lives in __main__)
             by_id = {id(s): s for s in todo}
-            for stage in _rounds(todo, dev):                                                       # parents first
+            for stage in ([s for s in todo if not s.parents], [s for s in todo if s.parents]):   # parents first
                 jobs = {id(s): (s.to_dict(), cache_dir, device, external) for s in _cost_order(stage)}
                 _pool_map(_worker_run, jobs, cohort, cache, workers,
                           lambda k, r: finished(by_id[k], RunResult.from_dict(r).replace(label=by_id[k].label)))
