@@ -365,8 +365,11 @@ def update_readme(readme_path,         # the README with the two markers
     return False
 
 # %% ../nbs/32_report.ipynb #12f42647
-# table stem -> its per-seed rows
+# table stem -> its per-seed rows (internal test parts); on the synthetic cohort the table's cells summarise the
+# external cohort's rows beside them, `external_runs(stem)`
 REPORT_TABLES = {"table1": "table1_runs.csv", "fig4_ablation": "fig4_ablation_runs.csv"}
+
+def external_runs(stem: str) -> str: return f"{stem}_external_runs.csv"
 
 REPORT_METRICS = ("accuracy", "precision", "recall", "f1")
 
@@ -392,9 +395,10 @@ _VOLATILE = ("train_seconds", "fit_seconds", "cached")   # per-seed columns that
 _CELL = re.compile(r"^\s*([-+]?\d+(?:\.\d+)?)\s*±\s*[\d.]+\s*\[\s*([-+]?\d+(?:\.\d+)?),\s*([-+]?\d+(?:\.\d+)?)\s*\]")
 
 def report_files() -> list:
-    "The files a reproduction is compared on: each table (csv, md), its per-seed rows and the claims."
+    """The files a reproduction is compared on: each table (csv, md), its per-seed rows (internal, then external where
+    the cohort has one) and the claims."""
     return ([f"{stem}.{ext}" for stem in REPORT_TABLES for ext in ("csv", "md")] + list(REPORT_TABLES.values())
-            + list(CLAIM_FILES))
+            + list(CLAIM_FILES) + [external_runs(stem) for stem in REPORT_TABLES])
 
 # %% ../nbs/32_report.ipynb #a107dcbf
 def snapshot(out_dir, names: list | None = None) -> dict:
@@ -413,38 +417,56 @@ def _csv(text: str, **kw):
     import io, pandas as pd
     return pd.read_csv(io.StringIO(text), **kw)
 
+def _same_rows(r, m, seeds=None) -> bool:
+    "Every score (not the timings) of two per-seed tables equal: on `seeds`, or (None) on the same seeds, all of them."
+    if seeds is None and sorted(r.seed) != sorted(m.seed): return False
+    if seeds is not None: r, m = r[r.seed.isin(seeds)], m[m.seed.isin(seeds)]
+    scores = [c for c in r.columns if c not in _VOLATILE and c in m.columns]
+    return r.sort_values("seed")[scores].reset_index(drop=True).equals(m.sort_values("seed")[scores].reset_index(drop=True))
+
+def _table_cells(stem: str, reference: dict, out_dir: Path) -> list:
+    """Per model and metric of table `stem`: the reference's mean and yours of the scores its cells summarise (the
+    external cohort's where the reference has them), its interval, and whether the per-seed rows are equal."""
+    internal, external = REPORT_TABLES[stem], external_runs(stem)
+    decisive = external if reference.get(external) is not None else internal
+    have = [n for n in dict.fromkeys((decisive, internal)) if reference.get(n) is not None and (out_dir / n).exists()]
+    if decisive not in have: return []
+    runs = {n: (_csv(reference[n]), _csv((out_dir / n).read_text())) for n in have}
+    ref_tab = _csv(reference[f"{stem}.csv"], index_col=0) if reference.get(f"{stem}.csv") else None
+    cells, (ref_runs, my_runs) = [], runs[decisive]
+    for label in dict.fromkeys(ref_runs.label):
+        rows = [(r[r.label == label], m[m.label == label]) for r, m in runs.values()]
+        r, m = rows[0]
+        if m.empty: continue
+        shared = sorted(set(r.seed) & set(m.seed))
+        same, same_shared = (all(_same_rows(a, b) for a, b in rows),
+                             bool(shared) and all(_same_rows(a, b, shared) for a, b in rows))
+        for metric in REPORT_METRICS:
+            if metric not in ref_runs or metric not in my_runs: continue
+            col = next((c for c in (ref_tab.columns if ref_tab is not None else [])
+                        if c.split(" (")[0] == metric), None)
+            iv = _interval(ref_tab.loc[label, col]) if col is not None and label in ref_tab.index else None
+            mr, mm = float(r[metric].mean()), float(m[metric].mean())
+            cells.append({"table": stem, "model": label, "metric": metric, "reference": mr, "yours": mm,
+                          "difference": mm - mr, "reference interval": iv,
+                          "inside": None if iv is None else iv[0] <= round(mm, 3) <= iv[1],
+                          "per-seed identical": same, "seeds": (sorted(m.seed), sorted(r.seed)),
+                          "shared seeds identical": same_shared})
+    return cells
+
 def compare_reproduction(reference: dict,   # {file name: reference text (None: not in the reference)}
                          out_dir,           # the folder the run wrote
                          source: str = ""   # where the reference came from, for the report
                         ) -> dict:
     "Per cell and per claim, the reference against this run; `identical` only if every file matches byte for byte."
     out_dir, cells, claims, same_files, missing = Path(out_dir), [], [], [], []
+    per_seed = set(REPORT_TABLES.values()) | {external_runs(s) for s in REPORT_TABLES}
     for n in report_files():
         mine = out_dir / n
+        if n in per_seed - set(REPORT_TABLES.values()) and reference.get(n) is None and not mine.exists(): continue
         if reference.get(n) is None or not mine.exists(): missing.append(n); continue
-        # per-seed rows: compared below
-        if n not in REPORT_TABLES.values(): same_files.append(mine.read_text() == reference[n])
-    for stem, runs_name in REPORT_TABLES.items():
-        if reference.get(runs_name) is None or not (out_dir / runs_name).exists(): continue
-        ref_runs, my_runs = _csv(reference[runs_name]), _csv((out_dir / runs_name).read_text())
-        ref_tab = _csv(reference[f"{stem}.csv"], index_col=0) if reference.get(f"{stem}.csv") else None
-        for label in dict.fromkeys(ref_runs.label):
-            for metric in REPORT_METRICS:
-                if metric not in ref_runs or metric not in my_runs: continue
-                r, m = ref_runs[ref_runs.label == label], my_runs[my_runs.label == label]
-                if m.empty: continue
-                col = next((c for c in (ref_tab.columns if ref_tab is not None else [])
-                            if c.split(" (")[0] == metric), None)
-                iv = _interval(ref_tab.loc[label, col]) if col is not None and label in ref_tab.index else None
-                mr, mm = float(r[metric].mean()), float(m[metric].mean())
-                # every score, not the timings
-                scores = [c for c in ref_runs.columns if c not in _VOLATILE and c in my_runs.columns]
-                same = sorted(r.seed) == sorted(m.seed) and r.sort_values("seed")[scores].reset_index(drop=True).equals(
-                    m.sort_values("seed")[scores].reset_index(drop=True))
-                cells.append({"table": stem, "model": label, "metric": metric, "reference": mr, "yours": mm,
-                              "difference": mm - mr, "reference interval": iv,
-                              "inside": None if iv is None else iv[0] <= round(mm, 3) <= iv[1],
-                              "per-seed identical": same})
+        if n not in per_seed: same_files.append(mine.read_text() == reference[n])   # per-seed rows: by score below
+    for stem in REPORT_TABLES: cells += _table_cells(stem, reference, out_dir)
     for n in CLAIM_FILES:
         if reference.get(n) is None or not (out_dir / n).exists(): continue
         ref_rows = {r["claim"]: r["ours"] for r in md_table_rows(reference[n])}
@@ -457,6 +479,14 @@ def compare_reproduction(reference: dict,   # {file name: reference text (None: 
             "files_compared": len(same_files), "files_identical": sum(same_files)}
 
 # %% ../nbs/32_report.ipynb #48c29d5d
+def _fewer_seeds(rep: dict) -> tuple | None:
+    """(your seeds, the reference's) when you ran a subset of the reference's seeds and every per-seed score you have
+    equals the reference's: then the tables differ only because they summarise fewer seeds. Else None."""
+    cells = rep["cells"]
+    if not cells or not all(c["shared seeds identical"] for c in cells): return None
+    mine, ref = ({s for c in cells for s in c["seeds"][k]} for k in (0, 1))
+    return (sorted(mine), sorted(ref)) if mine < ref else None
+
 def reproduction_line(rep: dict) -> str:
     "The report's first line: identical, or what differs (largest difference, claims that disagree, means outside)."
     if not rep["cells"] and not rep["claims"]:
@@ -465,7 +495,10 @@ def reproduction_line(rep: dict) -> str:
         n = sum(c["metric"] == "accuracy" for c in rep["cells"])
         return (f"identical to the reference ({rep['source']}): {rep['files_compared']} tables and claims byte for "
                 f"byte, every per-seed score of {n} models equal to the last digit")
-    agree = sum(c["agree"] for c in rep["claims"])
+    agree, fewer = sum(c["agree"] for c in rep["claims"]), _fewer_seeds(rep)
+    head = "" if not fewer else (f", as expected with {len(fewer[0])} of its {len(fewer[1])} seeds: every per-seed "
+                                 f"score of your seeds equals the reference's "
+                                 f"({sum(c['metric'] == 'accuracy' for c in rep['cells'])} models, to the last digit)")
     parts = [f"all {len(rep['claims'])} claims agree" if agree == len(rep["claims"])
              else f"{len(rep['claims']) - agree} of {len(rep['claims'])} claims "
                   f"differ: " + "; ".join(c["claim"] for c in rep["claims"] if not c["agree"])]
@@ -477,7 +510,7 @@ def reproduction_line(rep: dict) -> str:
                      f"{len(out)} mean(s) outside the reference "
                      f"interval: " + ", ".join(f"{c['model']} {c['metric']}" for c in out))
     if rep["missing"]: parts.append(f"not compared: {', '.join(rep['missing'])}")
-    return f"not identical to the reference ({rep['source']}): " + "; ".join(parts)
+    return f"not identical to the reference ({rep['source']}){head}: " + "; ".join(parts)
 
 def format_reproduction(rep: dict) -> str:
     "The whole report as markdown: the line, then the cells that differ and every claim."
