@@ -454,6 +454,7 @@ def _table_cells(stem: str, reference: dict, out_dir: Path) -> list:
                           "shared seeds identical": same_shared})
     return cells
 
+# %% ../nbs/32_report.ipynb #aafe7872
 def compare_reproduction(reference: dict,   # {file name: reference text (None: not in the reference)}
                          out_dir,           # the folder the run wrote
                          source: str = ""   # where the reference came from, for the report
