@@ -346,7 +346,8 @@ class Results(list):
 # a syntax digest of baselines.py (with the training code's name) -> the code name its cached classical runs carry
 CLASSICAL_VERSIONS = {"0c1489677f69": "18be6a3b7d0a",   # their name when it hashed baselines.py's bytes
                       # + best_baseline(also=...): more cohorts scored by the same fit, which it does not change
-                      # (the lesson in 22_baselines; every committed baseline's external score refitted both ways)
+                      # (the lesson in 22_baselines; bench_external_features.py --classical 20: all 20 paper-profile
+                      # seeds give their cached test and external probabilities exactly)
                       "de1212da0038": "18be6a3b7d0a"}
 
 # %% ../nbs/30a_runs.ipynb #ba00be29
