@@ -91,9 +91,11 @@ def _main_not_reimported():
 # %% ../nbs/30b_pool.ipynb #e1abd54f
 _WORKER_EXTERNAL = {}
 
-def _worker_external(cohort_file: str, n: int) -> tuple:
+def _worker_external(cohort_file: str, n: int, cache_dir) -> tuple:
     """In a worker process: (the external cohort of `n` new patients, its fingerprint, a preprocessing memo), drawn
-    once per cohort and size; (None, None, None) for a cohort with no generator."""
+    once per cohort and size; (None, None, None) when not asked (`n` = 0), when no cache keeps a score, or for a
+    cohort with no generator."""
+    if not n or cache_folder(cache_dir) is None: return None, None, None
     if (cohort_file, n) not in _WORKER_EXTERNAL:
         _WORKER_EXTERNAL.clear()
         ext = external_cohort(_worker_cohort(cohort_file), n)
@@ -102,8 +104,7 @@ def _worker_external(cohort_file: str, n: int) -> tuple:
 
 def _score_in_worker(r: RunResult, cache_dir, external: int, cohort_file: str):
     "In a worker process: `r` scored on `external` new patients into the cache, if asked (> 0) and a cache keeps it."
-    if not external or cache_folder(cache_dir) is None or not _scorable(r): return
-    ext, fp, memo = _worker_external(cohort_file, external)
+    ext, fp, memo = _worker_external(cohort_file, external, cache_dir) if _scorable(r) else (None, None, None)
     if ext is not None: _score_on(r, _worker_cohort(cohort_file), ext, cache_dir, memo, fp)
 
 def _worker_run(spec: dict, cache_dir, device,
@@ -120,8 +121,7 @@ def _worker_run(spec: dict, cache_dir, device,
 def _worker_classical(seed: int, label: str, modalities, split, cache_dir, external: int, cohort_file: str) -> dict:
     "In a worker process: the classical baseline of one seed (`run_classical`), as a dict; scored like `_worker_run`."
     cohort = _worker_cohort(cohort_file)
-    ext, fp, _ = (_worker_external(cohort_file, external) if external and cache_folder(cache_dir) is not None
-                  else (None, None, None))
+    ext, fp, _ = _worker_external(cohort_file, external, cache_dir)
     def run():
         r = run_classical(cohort, seed, label, modalities, tuple(split), cache_dir, ext, fp)   # one fit scores both
         _score_in_worker(r, cache_dir, external, cohort_file)   # a baseline cached before: fitted again for it

@@ -461,10 +461,11 @@ def compare_reproduction(reference: dict,   # {file name: reference text (None: 
                         ) -> dict:
     "Per cell and per claim, the reference against this run; `identical` only if every file matches byte for byte."
     out_dir, cells, claims, same_files, missing = Path(out_dir), [], [], [], []
-    per_seed = set(REPORT_TABLES.values()) | {external_runs(s) for s in REPORT_TABLES}
+    optional = {external_runs(s) for s in REPORT_TABLES}            # a cohort with no external cohort has none
+    per_seed = set(REPORT_TABLES.values()) | optional
     for n in report_files():
         mine = out_dir / n
-        if n in per_seed - set(REPORT_TABLES.values()) and reference.get(n) is None and not mine.exists(): continue
+        if n in optional and reference.get(n) is None and not mine.exists(): continue
         if reference.get(n) is None or not mine.exists(): missing.append(n); continue
         if n not in per_seed: same_files.append(mine.read_text() == reference[n])   # per-seed rows: by score below
     for stem in REPORT_TABLES: cells += _table_cells(stem, reference, out_dir)
