@@ -158,6 +158,9 @@ CODE_VERSIONS = {
     # + fusion.DEFAULT_OPTIONS, written into each BranchConfig: a config trains the bits it trained before (the note's
     # RNN with conv=0, embed_dim=32 gives the old RNN's bits), and the note's new default is a new config, so new keys
     "6b7fe951831f": "7e8193e7679c",
+    # + data.affine_grid (augmentation's sampling grid without the batched matmul) and Adam(foreach=True): the same
+    # numbers, op by op (tests/benchmarks/bench_trainer_steps.py; bench_same_bits.py: seeds 0 and 1, 18/18 runs)
+    "2478bb862c4c": "7e8193e7679c",
 }
 
 # %% ../nbs/30a_runs.ipynb #c29849c1

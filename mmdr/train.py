@@ -267,7 +267,7 @@ def _training_setup(model: nn.Module, train: Cohort, cfg: TrainConfig) -> tuple:
     model = model.to(device)
     if cfg.channels_last and device.type == "cuda": model = model.to(memory_format=torch.channels_last)
     net = nn.parallel.DistributedDataParallel(model, find_unused_parameters=True) if is_distributed() else model
-    opt = torch.optim.Adam(net.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    opt = torch.optim.Adam(net.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay, foreach=True)
     sampler = (torch.utils.data.DistributedSampler(train, num_replicas=world_size(), rank=rank(), shuffle=True,
                                                    seed=cfg.seed)
                if is_distributed() else None)
