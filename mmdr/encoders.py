@@ -12,7 +12,8 @@ from fastcore.basics import patch
 from torchvision.models import VisionTransformer, resnet18
 
 # %% auto #0
-__all__ = ['ENCODERS', 'ENCODER_MODALITIES', 'num_params', 'CNNEncoder', 'ViTEncoder', 'RNNEncoder', 'FCNEncoder', 'make_encoder']
+__all__ = ['ENCODERS', 'ENCODER_MODALITIES', 'num_params', 'MaxPool2x2', 'CNNEncoder', 'ViTEncoder', 'RNNEncoder', 'FCNEncoder',
+           'make_encoder']
 
 # %% ../nbs/10_encoders.ipynb #ef10d4ab
 def num_params(module: nn.Module,           # any model
@@ -37,6 +38,16 @@ def conv_block(in_channels: int,    # channels in
     "3x3 convolution, batch norm, ReLU."
     return nn.Sequential(nn.Conv2d(in_channels, out_channels, 3, stride, 1, bias=False),
                          nn.BatchNorm2d(out_channels), nn.ReLU(inplace=True))
+
+# %% ../nbs/10_encoders.ipynb #8e614b0c
+class MaxPool2x2(nn.MaxPool2d):
+    "`nn.MaxPool2d(2)`; without autograd on the CPU, two `torch.maximum`s over column and row pairs (the same numbers)."
+    def __init__(self): super().__init__(2)
+    def forward(self, x):
+        if (x.requires_grad and torch.is_grad_enabled()) or x.device.type != "cpu" or x.shape[-1] % 2 or x.shape[-2] % 2:
+            return super().forward(x)
+        cols = torch.maximum(x[..., 0::2], x[..., 1::2])               # (B, C, H, W/2)
+        return torch.maximum(cols[..., 0::2, :], cols[..., 1::2, :])    # (B, C, H/2, W/2)
 
 # %% ../nbs/10_encoders.ipynb #6b01bf47
 class CNNEncoder(nn.Module):
@@ -65,7 +76,7 @@ class CNNEncoder(nn.Module):
             for ch in channels:
                 for i in range(convs_per_block):
                     layers.append(conv_block(c, ch, stride=2 if downsample == "stride" and i == 0 else 1)); c = ch
-                if downsample == "max": layers.append(nn.MaxPool2d(2))
+                if downsample == "max": layers.append(MaxPool2x2())
             self.body, self.num_features = nn.Sequential(*layers), c
         elif arch == "resnet18":
             net = resnet18(weights=None)

@@ -161,6 +161,9 @@ CODE_VERSIONS = {
     # + data.affine_grid (augmentation's sampling grid without the batched matmul) and Adam(foreach=True): the same
     # numbers, op by op (tests/benchmarks/bench_trainer_steps.py; bench_same_bits.py: seeds 0 and 1, 18/18 runs)
     "2478bb862c4c": "7e8193e7679c",
+    # + encoders.MaxPool2x2 (without autograd, the pool's maximum from two torch.maximum calls): the same numbers
+    # (its lesson; bench_same_bits.py: seeds 0 and 1, 18/18 runs; a fresh 10-seed reproduction equal to the figures)
+    "4e4bec53ac5e": "7e8193e7679c",
 }
 
 # %% ../nbs/30a_runs.ipynb #c29849c1

@@ -1,6 +1,7 @@
 """A training step of each paper encoder, before and after two changes that keep the bits: the augmentation's sampling
 grid from `mmdr.data.affine_grid` instead of `F.affine_grid`, and Adam with `foreach=True` instead of torch's CPU
-default (`_single_tensor_adam`).
+default (`_single_tensor_adam`). It also times `MaxPool2x2` against `F.max_pool2d` without autograd (validation, test
+and external scoring, frozen features), which a training epoch does not use.
 
     OMP_NUM_THREADS=1 .venv/bin/python tests/benchmarks/bench_trainer_steps.py [--epochs 3] [--labels CNN Transformer]
 
@@ -19,6 +20,7 @@ from mmdr.core import set_seed
 from mmdr.data import prepare, make_loader, ImageAugment
 from mmdr.experiments import Experiment, cohort_models
 from mmdr.fusion import build_model
+from mmdr.encoders import MaxPool2x2
 from mmdr.train import train_epoch
 
 def arm(model, train, before: bool):
@@ -56,6 +58,12 @@ def components(data, rows):
     print(f"sampling grid of a batch of 32 images {tuple(images.shape[1:])}: F.affine_grid {old:.2f} ms, "
           f"affine_grid {new:.2f} ms (ratio {new / old:.2f}); the same numbers: "
           f"{torch.equal(F.affine_grid(theta, list(images.shape), align_corners=False), mmdr.data.affine_grid(theta, list(images.shape)))}")
+    with torch.no_grad():
+        for shape in [(32, 16, 32, 32), (32, 32, 16, 16), (32, 64, 8, 8)]:       # the CNN's three pools, batch 32
+            x = torch.relu(torch.randn(shape, generator=g))
+            old, new = best_ms(lambda: F.max_pool2d(x, 2)), best_ms(lambda: MaxPool2x2()(x))
+            print(f"max pool without autograd {shape}: F.max_pool2d {old:.2f} ms, MaxPool2x2 {new:.2f} ms (ratio "
+                  f"{new / old:.2f}); the same numbers: {torch.equal(F.max_pool2d(x, 2), MaxPool2x2()(x))}")
     for label, mcfg in rows:
         set_seed(0); m = build_model(mcfg, data.train.spec())
         for p in m.parameters(): p.grad = torch.randn_like(p) * 1e-3
