@@ -8,6 +8,7 @@ import math, time
 import torch
 import torch.nn.functional as F
 from torch import nn
+from torch.autograd.function import once_differentiable
 from fastcore.basics import patch
 from torchvision.models import VisionTransformer, resnet18
 
@@ -40,12 +41,30 @@ def conv_block(in_channels: int,    # channels in
                          nn.BatchNorm2d(out_channels), nn.ReLU(inplace=True))
 
 # %% ../nbs/10_encoders.ipynb #8e614b0c
+class _PoolChannelsLast(torch.autograd.Function):
+    "torch's 2x2 max pool (values and first-maximum indices) run on a channels-last copy; NCHW in, NCHW out."
+    @staticmethod
+    def forward(ctx, x):
+        xc = x.contiguous(memory_format=torch.channels_last)
+        y, idx = torch.ops.aten.max_pool2d_with_indices(xc, [2, 2], [2, 2])
+        ctx.save_for_backward(xc, idx)
+        return y.contiguous()
+    @staticmethod
+    @once_differentiable
+    def backward(ctx, g):                  # each gradient to its window's first maximum, as F.max_pool2d does
+        xc, idx = ctx.saved_tensors
+        gx = torch.ops.aten.max_pool2d_with_indices_backward(g.contiguous(memory_format=torch.channels_last), xc,
+                                                             [2, 2], [2, 2], [0, 0], [1, 1], False, idx)
+        return gx.contiguous()
+
 class MaxPool2x2(nn.MaxPool2d):
-    "`nn.MaxPool2d(2)`; without autograd on the CPU, two `torch.maximum`s over column and row pairs (the same numbers)."
+    """`nn.MaxPool2d(2)`, the same numbers sooner on the CPU: without autograd two `torch.maximum`s over column and row
+    pairs; in training torch's kernel in channels-last memory."""
     def __init__(self): super().__init__(2)
     def forward(self, x):
-        if (x.requires_grad and torch.is_grad_enabled()) or x.device.type != "cpu" or x.shape[-1] % 2 or x.shape[-2] % 2:
-            return super().forward(x)
+        if x.device.type != "cpu" or x.shape[-1] % 2 or x.shape[-2] % 2: return super().forward(x)
+        if x.requires_grad and torch.is_grad_enabled():
+            return _PoolChannelsLast.apply(x) if x.ndim == 4 else super().forward(x)
         cols = torch.maximum(x[..., 0::2], x[..., 1::2])               # (B, C, H, W/2)
         return torch.maximum(cols[..., 0::2, :], cols[..., 1::2, :])    # (B, C, H/2, W/2)
 

@@ -221,18 +221,47 @@ def _report_progress(total, done, cached, current, t0):
     if (path := Progress.reported_to()) is not None:
         Progress(total, done, cached, current, round(time.perf_counter() - t0, 2)).write(path)
 
-def _pool_map(fn, jobs: dict, cohort: Cohort, cache, workers: int, on_done):
-    """`fn(*args, cohort_file)` for every `{key: args}` of `jobs` (in order) in the shared worker pool;
-    `on_done(key, result)` as each finishes."""
-    import concurrent.futures as cf
+def _cohort_file(cohort: Cohort, cache) -> str:
+    "The cohort's tensors in a file the workers load (`_worker_cohort`), written once per cohort."
     folder = (cache or paths().cache) / "cohorts"; folder.mkdir(parents=True, exist_ok=True)
-    cohort_file = folder / f"{cohort_fingerprint(cohort)}.pt"
-    if not cohort_file.exists(): torch.save(cohort.state(), cohort_file)
+    f = folder / f"{cohort_fingerprint(cohort)}.pt"
+    if not f.exists(): torch.save(cohort.state(), f)
+    return str(f)
+
+def _ranks(jobs: dict) -> dict:
+    "Each job's rank: its cost plus the highest rank of the jobs that wait for it (so a chain's head starts early)."
+    waits_for = {k: [] for k in jobs}
+    for k, (_, _, _, after) in jobs.items():
+        for a in after:
+            if a not in jobs: raise ValueError(f"job {k!r} waits for {a!r}, which is not among the jobs")
+            waits_for[a].append(k)
+    rank = {}
+    def of(k):
+        if k in rank and rank[k] is None: raise ValueError(f"job {k!r} waits, through others, for itself")
+        if k not in rank: rank[k] = None; rank[k] = jobs[k][2] + max((of(w) for w in waits_for[k]), default=0.0)
+        return rank[k]
+    return {k: of(k) for k in jobs}
+
+# %% ../nbs/30b_pool.ipynb #b1d7fa82
+def _pool_map(jobs: dict,            # {key: (fn, args, cost, after)}: `fn(*args, cohort_file)`, once the keys in `after` are done
+              cohort: Cohort, cache, workers: int, on_done):
+    """Every job in the shared worker pool, `workers` at a time: each once the jobs it waits for have finished, the
+    highest `_ranks` first (ties in the order given); `on_done(key, result)` as each finishes."""
+    import concurrent.futures as cf
+    cohort_file, rank = _cohort_file(cohort, cache), _ranks(jobs)
+    order = sorted(jobs, key=lambda k: -rank[k])
+    waiting, running = {k: set(jobs[k][3]) for k in order}, {}
     try:
         ex = worker_pool(workers)
-        with _main_not_reimported():
-            futs = {ex.submit(fn, *args, str(cohort_file)): key for key, args in jobs.items()}
-        for f in cf.as_completed(futs): on_done(futs[f], f.result())
+        while waiting or running:
+            for k in [k for k in waiting if not waiting[k]][:workers - len(running)]:
+                del waiting[k]
+                with _main_not_reimported(): running[ex.submit(jobs[k][0], *jobs[k][1], cohort_file)] = k
+            if not running: raise ValueError(f"jobs that wait for each other: {sorted(map(str, waiting))}")
+            finished, _ = cf.wait(running, return_when=cf.FIRST_COMPLETED)
+            for f in finished:
+                k = running.pop(f); on_done(k, f.result())
+                for w in waiting.values(): w.discard(k)
     except cf.process.BrokenProcessPool as e:
         shutdown_pool()
         raise RuntimeError("a worker process died (see its error above). Scripts that call run_grid or classical_grid "
@@ -388,9 +417,15 @@ def _cluster_runs(cluster, todo: list, cohort: Cohort, cache, dev: str, finished
                   parents={k: [ss[0].parent(n).run_key(dev) for n in ss[0].parents] for k, ss in by_key.items()})
 
 # %% ../nbs/30b_pool.ipynb #bb8ac422
+def _spec_cost(spec) -> float:
+    "A run's rough cost, to order a schedule: the branches it trains (a staged head on frozen encoders: almost none)."
+    m = spec.model
+    if m.get("scheme") == "staged" and not m.get("finetune_lr"): return 0.1
+    return float(max(len(m.get("branches", [])), 1))
+
 def _cost_order(specs: list) -> list:
-    "Specs with the most branches first (stable): the costly runs start early, so no worker idles long at the end."
-    return sorted(specs, key=lambda s: -len(s.model.get("branches", [])))
+    "Specs costliest first (stable): the costly runs start early, so no worker idles long at the end."
+    return sorted(specs, key=lambda s: -_spec_cost(s))
 
 def _missing_parents(specs: list, dev: str) -> list:
     "The parent runs the specs build on that are not among them (each once, by key): they are trained first."
@@ -401,47 +436,81 @@ def _missing_parents(specs: list, dev: str) -> list:
             if k not in have and k not in extra: extra[k] = p
     return list(extra.values())
 
+def _run_jobs(specs: list, cache_dir, device: str, external: int) -> tuple:
+    "({run key: pool job}, {run key: [specs]}) of `specs`: each run once, waiting for its parents among them."
+    from mmdr.pool import _worker_run    # the importable one (a notebook's copy lives in __main__)
+    dev, by_key = get_device(device).type, {}
+    for s in specs: by_key.setdefault(s.run_key(dev), []).append(s)
+    jobs = {k: (_worker_run, (ss[0].to_dict(), cache_dir, device, external), _spec_cost(ss[0]),
+                tuple(dict.fromkeys(p for n in ss[0].parents if (p := ss[0].parent(n).run_key(dev)) in by_key)))
+            for k, ss in by_key.items()}
+    return jobs, by_key
+
+def _classical_job(seed: int, label: str, modalities, split, cache_dir, external: int) -> tuple:
+    "The pool job of one seed's classical baseline (`_worker_classical`), of about one branch's cost."
+    from mmdr.pool import _worker_classical  # the importable one (a notebook's copy lives in __main__)
+    return (_worker_classical, (seed, label, modalities, list(split), cache_dir, external), 1.0, ())
+
+def _classical_todo(cohort: Cohort, cache, seeds: list = (), label: str = "Classical", modalities: list | None = None,
+                    split: tuple = DEFAULT_SPLIT, external: int = 0) -> dict:
+    "The classical baselines `run_grid(classical=...)` adds: how many, those not cached ({key: arguments}), `external`."
+    if seeds and cache is None:
+        raise ValueError("classical= fits the baselines into the run cache, for classical_grid to read: give a cache_dir")
+    keys = {classical_key(cohort, s, modalities, split): s for s in seeds}
+    return {"n": len(keys), "external": external,
+            "todo": {k: (s, label, modalities, split) for k, s in keys.items() if not (cache / f"{k}.json").exists()}}
+
+# %% ../nbs/30b_pool.ipynb #bb8ac423
 def run_grid(specs: list, cohort: Cohort, cache_dir=None, device: str = "auto", progress: bool = True,
              workers: int = 1,       # > 1: a reused pool of processes on this machine (0 = one per core)
              cluster=None,           # a Dask cluster instead: address, "local" or Client (default $MMDR_CLUSTER)
-             external: int = 0       # > 0, in the local pool: each worker also scores the runs it trains on this many
-            ) -> Results:            # new patients (`score_external`), cached with the run, while others still train
+             external: int = 0,      # > 0, in the local pool: each worker also scores the runs it trains on this many
+                                     # new patients (`score_external`), cached with the run, while others still train
+             classical: dict | None = None  # `classical_grid`'s seeds, label, modalities, split, external: those baselines
+            ) -> Results:            # too, in the same schedule, into the cache (`classical_grid` then reads them)
     "Run (or fetch from the cache) every spec; results in spec order; trained here, in the local pool or on a cluster."
     cache, t0 = cache_folder(cache_dir), time.perf_counter()
     dev = get_device(device).type
     wanted, specs = specs, _missing_parents(specs, dev) + list(specs)   # parents first: a staged run finds them cached
+    cl = _classical_todo(cohort, cache, **(classical or {}))
     done = {}
     if cache is not None:
         for s in specs:
             if (cache / f"{s.run_key(dev)}.json").exists(): done[id(s)] = run_one(s, cohort, cache_dir, device)
     todo = [s for s in specs if id(s) not in done]
-    n_cached = len(done)
-    bar = progress_bar(total=len(specs), initial=n_cached, desc="runs", disable=not progress)
+    total, n_cached = len(specs) + cl["n"], len(done) + cl["n"] - len(cl["todo"])
+    bar = progress_bar(total=total, initial=n_cached, desc="runs", disable=not progress)
+    count = [n_cached]
     def finished(s, r):
-        done[id(s)] = r; bar.update(); bar.set_postfix(run=f"{s.label}/seed{s.seed}")
-        _report_progress(len(specs), len(done), n_cached, f"{s.label}/seed{s.seed}", t0)
-    _report_progress(len(specs), len(done), n_cached, "", t0)
-    workers, cluster = resolve_workers(workers, device, len(todo)), cluster_choice(cluster)
-    if workers > 1 and _POOL["executor"] is None and len(todo) < 2 * workers:
+        if s is not None: done[id(s)] = r
+        count[0] += 1; name = f"{s.label}/seed{s.seed}" if s is not None else f"{r['label']}/seed{r['seed']}"
+        bar.update(); bar.set_postfix(run=name); _report_progress(total, count[0], n_cached, name, t0)
+    _report_progress(total, n_cached, n_cached, "", t0)
+    workers, cluster = resolve_workers(workers, device, len(todo) + len(cl["todo"])), cluster_choice(cluster)
+    if workers > 1 and _POOL["executor"] is None and len(todo) + len(cl["todo"]) < 2 * workers:
         workers = 1                  # starting processes (seconds each) does not pay for fewer than 2 runs per worker
     try:
-        if cluster is not None and todo: _cluster_runs(cluster, todo, cohort, cache, dev, finished)
+        if cluster is not None:
+            if todo: _cluster_runs(cluster, todo, cohort, cache, dev, finished)
         elif workers > 1:
-            from mmdr.pool import _worker_run    # the importable one (a notebook's copy lives in __main__)
-            by_id = {id(s): s for s in todo}
-            for stage in ([s for s in todo if not s.parents], [s for s in todo if s.parents]):   # parents first
-                jobs = {id(s): (s.to_dict(), cache_dir, device, external) for s in _cost_order(stage)}
-                _pool_map(_worker_run, jobs, cohort, cache, workers,
-                          lambda k, r: finished(by_id[k], RunResult.from_dict(r).replace(label=by_id[k].label)))
+            jobs, by_key = _run_jobs(todo, cache_dir, device, external)
+            jobs |= {k: _classical_job(*a, cache_dir, cl["external"]) for k, a in cl["todo"].items()}
+            _pool_map(jobs, cohort, cache, workers, lambda k, r: [finished(s, RunResult.from_dict(r).replace(label=s.label))
+                                                                  for s in by_key[k]] if k in by_key else finished(None, r))
+            cl["todo"] = {}
         else:
             for s in sorted(todo, key=lambda s: bool(s.parents)):
                 with _no_partial(cache, s.run_key(dev)): r = run_one(s, cohort, cache_dir, device)
                 finished(s, r)
+        if cl["todo"]:               # elsewhere: after the runs
+            for r in classical_grid(cohort, **classical, cache_dir=cache_dir, workers=workers, device=device,
+                                    cluster=cluster):
+                if r.cache_key in cl["todo"]: finished(None, {"label": r.label, "seed": r.seed})
         if todo and cluster is None: _ENGINES["local pool" if workers > 1 else "this process"] = workers
     except BaseException:            # interrupted (or failed): report what the cache now holds, then let it through
         if cache is not None:
             kept = sum((cache / f"{s.run_key(dev)}.json").exists() for s in specs)
-            _report_progress(len(specs), kept, n_cached, "", t0)
+            _report_progress(total, kept, n_cached, "", t0)
         raise
     finally: bar.close()
     return Results(done[id(s)] for s in wanted)
@@ -464,9 +533,7 @@ def classical_grid(cohort: Cohort, seeds: list,
         _dask_map(cluster, "classical", {keys[s]: (s, label, modalities, list(split)) for s in todo}, cohort, cache,
                   "cpu", lambda k, r: done.__setitem__(seed_of[k], RunResult.from_dict(r)))
     elif workers > 1 and len(todo) >= 2:
-        from mmdr.pool import _worker_classical  # the importable one (a notebook's copy lives in __main__)
-        jobs = {s: (s, label, modalities, list(split), cache_dir, external) for s in todo}
-        _pool_map(_worker_classical, jobs, cohort, cache,
+        _pool_map({s: _classical_job(s, label, modalities, split, cache_dir, external) for s in todo}, cohort, cache,
                   workers, lambda s, r: done.__setitem__(s, RunResult.from_dict(r)))
     return Results(done[s] if s in done else run_classical(cohort, s, label, modalities, split, cache_dir)
                    for s in seeds)
@@ -496,6 +563,6 @@ def score_grid(results: list,           # finished runs (`run_grid`, `classical_
     from mmdr.pool import _worker_score      # the importable one (a notebook's copy lives in __main__)
     by_seed = {}
     for r in todo: by_seed.setdefault(r.seed, []).append(r.to_dict())
-    _pool_map(_worker_score, {s: (rs, cache_dir, external) for s, rs in by_seed.items()}, cohort, cache, workers,
-              lambda k, key: None)
+    _pool_map({s: (_worker_score, (rs, cache_dir, external), float(len(rs)), ()) for s, rs in by_seed.items()}, cohort,
+              cache, workers, lambda k, key: None)
     return len(todo)

@@ -164,6 +164,9 @@ CODE_VERSIONS = {
     # + encoders.MaxPool2x2 (without autograd, the pool's maximum from two torch.maximum calls): the same numbers
     # (its lesson; bench_same_bits.py: seeds 0 and 1, 18/18 runs; a fresh 10-seed reproduction equal to the figures)
     "4e4bec53ac5e": "7e8193e7679c",
+    # + MaxPool2x2 in training: torch's pool on a channels-last copy, the same values and first-maximum gradients (its
+    # lesson; bench_same_bits.py: seeds 0 and 1, 18/18 runs; tests/benchmarks/results/same_bits.txt)
+    "34c27597c598": "7e8193e7679c",
 }
 
 # %% ../nbs/30a_runs.ipynb #c29849c1

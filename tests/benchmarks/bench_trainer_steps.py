@@ -1,13 +1,14 @@
-"""A training step of each paper encoder, before and after two changes that keep the bits: the augmentation's sampling
-grid from `mmdr.data.affine_grid` instead of `F.affine_grid`, and Adam with `foreach=True` instead of torch's CPU
-default (`_single_tensor_adam`). It also times `MaxPool2x2` against `F.max_pool2d` without autograd (validation, test
-and external scoring, frozen features), which a training epoch does not use.
+"""A training step of each paper encoder, before and after three changes that keep the bits: the augmentation's sampling
+grid from `mmdr.data.affine_grid` instead of `F.affine_grid`, Adam with `foreach=True` instead of torch's CPU
+default (`_single_tensor_adam`), and the CNN's training max pool in channels-last memory (`MaxPool2x2` in training)
+instead of `F.max_pool2d` on NCHW. It also times `MaxPool2x2` against `F.max_pool2d` without autograd (validation,
+test and external scoring, frozen features).
 
     OMP_NUM_THREADS=1 .venv/bin/python tests/benchmarks/bench_trainer_steps.py [--epochs 3] [--labels CNN Transformer]
 
 Each Table I branch of the paper-profile cohort (split seed 0, the training part) is trained twice from the same
 initial weights, the same shuffle, augmentation and dropout draws: "before" patches `mmdr.data.affine_grid` back to
-`F.affine_grid` and builds Adam without `foreach`; "after" is the code as it is. Epochs alternate (before, after,
+`F.affine_grid`, the training pool back to `F.max_pool2d` and builds Adam without `foreach`; "after" is the code as it is. Epochs alternate (before, after,
 before, ...) so a noisy neighbour slows both alike; the best milliseconds per step of each are printed with their
 ratio. After the last epoch the two models' weights are compared bit for bit: a speed-up that changed a number
 would show here. Numbers depend on the machine and its load.
@@ -15,6 +16,7 @@ would show here. Numbers depend on the machine and its load.
 import argparse, copy, time
 import torch
 import mmdr.data
+import mmdr.encoders
 import torch.nn.functional as F
 from mmdr.core import set_seed
 from mmdr.data import prepare, make_loader, ImageAugment
@@ -32,13 +34,15 @@ def arm(model, train, before: bool):
 def timed_epoch(model, opt, loader, before: bool, rng: dict):
     """Seconds and steps of one training epoch; `before` samples with `F.affine_grid`. `rng` holds the arm's own
     torch RNG state (dropout draws from it), so alternating the arms changes no draw."""
-    fast, key = mmdr.data.affine_grid, "before" if before else "after"
-    if before: mmdr.data.affine_grid = lambda theta, size: F.affine_grid(theta, size, align_corners=False)
+    fast, pool, key = mmdr.data.affine_grid, mmdr.encoders._PoolChannelsLast.apply, "before" if before else "after"
+    if before:
+        mmdr.data.affine_grid = lambda theta, size: F.affine_grid(theta, size, align_corners=False)
+        mmdr.encoders._PoolChannelsLast.apply = lambda x: F.max_pool2d(x, 2)
     torch.set_rng_state(rng[key])
     try:
         t0 = time.perf_counter(); train_epoch(model, loader, opt, torch.device("cpu"))
         return time.perf_counter() - t0, len(loader)
-    finally: mmdr.data.affine_grid = fast; rng[key] = torch.get_rng_state()
+    finally: mmdr.data.affine_grid, mmdr.encoders._PoolChannelsLast.apply, rng[key] = fast, pool, torch.get_rng_state()
 
 def best_ms(f, reps: int = 30, rounds: int = 7) -> float:
     "Best milliseconds per call of `f` over `rounds` rounds of `reps` calls."
@@ -64,6 +68,16 @@ def components(data, rows):
             old, new = best_ms(lambda: F.max_pool2d(x, 2)), best_ms(lambda: MaxPool2x2()(x))
             print(f"max pool without autograd {shape}: F.max_pool2d {old:.2f} ms, MaxPool2x2 {new:.2f} ms (ratio "
                   f"{new / old:.2f}); the same numbers: {torch.equal(F.max_pool2d(x, 2), MaxPool2x2()(x))}")
+    for shape in [(32, 16, 32, 32), (32, 32, 16, 16), (32, 64, 8, 8)]:           # the same pools in training
+        x, grad = torch.relu(torch.randn(shape, generator=g)), None
+        def trained(pool):
+            xg = x.clone().requires_grad_(); y = pool(xg); y.backward(grad if grad is not None else torch.ones_like(y))
+            return y, xg.grad
+        grad = torch.randn(trained(MaxPool2x2())[0].shape, generator=g)
+        old, new = best_ms(lambda: trained(lambda t: F.max_pool2d(t, 2))), best_ms(lambda: trained(MaxPool2x2()))
+        (y0, g0), (y1, g1) = trained(lambda t: F.max_pool2d(t, 2)), trained(MaxPool2x2())
+        print(f"max pool in training, forward + backward {shape}: F.max_pool2d {old:.2f} ms, MaxPool2x2 {new:.2f} ms "
+              f"(ratio {new / old:.2f}); the same numbers and gradients: {torch.equal(y0, y1) and torch.equal(g0, g1)}")
     for label, mcfg in rows:
         set_seed(0); m = build_model(mcfg, data.train.spec())
         for p in m.parameters(): p.grad = torch.randn_like(p) * 1e-3
