@@ -17,7 +17,7 @@ from .train import TrainConfig
 from .metrics import (fmt_interval, seed_interval, paired_seed_comparison, compare_family, family_row, seeds_text,
                           SCORE_BOUNDS)
 from .runs import (get_profile, RunResult, Results, make_specs, load_run, external_cohort, score_external,
-                       classical_external, _score_on)
+                       classical_external, cache_folder, classical_key, _score_on)
 from .pool import run_grid, classical_grid, score_grid, engines_used
 
 # %% auto #0
@@ -217,6 +217,10 @@ def load_cohort(manifest: str = "",        # a manifest CSV of your own cohort (
     from mmdr.synthetic import make_cohort
     return make_cohort(n_patients=n_patients, image_size=image_size, seed=seed)
 
+def _trained_ahead(res: Results, keys) -> Results:
+    "`res` with the runs whose keys are in `keys` (`Experiment.train_ahead` trained them) marked trained, not cached."
+    return Results(r.replace(cached=False) if r.cache_key in keys else r for r in res)
+
 # %% ../nbs/30c_experiments.ipynb #3bfbc644
 class Experiment:
     "What an experiment notebook owns: its profile, cohort, runs, outputs and manifest entry."
@@ -253,7 +257,8 @@ class Experiment:
         "Train (or fetch from the cache) every (label, ModelConfig) for every seed."
         specs = make_specs(models, self.cohort, self.seeds if seeds is None else seeds, train or self.train)
         # scored on the external cohort later (`score_external`): a seed's runs together, sharing encoder features
-        res = run_grid(specs, self.cohort, self.cache_dir, self.device, progress, self.profile.workers, self.cluster)
+        res = _trained_ahead(run_grid(specs, self.cohort, self.cache_dir, self.device, progress, self.profile.workers,
+                                      self.cluster), getattr(self, "_ahead", ()))
         have = {r.cache_key for r in self.results}
         self.results.extend(r for r in res if r.cache_key not in have)
         return res
@@ -263,7 +268,7 @@ class Experiment:
         res = classical_grid(self.cohort, seeds or self.seeds, label, modalities, cache_dir=self.cache_dir,
                              workers=self.profile.workers, device=self.device, cluster=self.cluster,
                              external=self.external_size)
-        self.results.extend(res)
+        self.results.extend(res := _trained_ahead(res, getattr(self, "_ahead", ())))
         return res
     def load(self, result: RunResult) -> tuple:
         "(model, Prepared) of a finished run: its weights and its seed's data, without retraining."
@@ -505,18 +510,40 @@ def choose(self: Experiment, label: str,        # the row the chosen candidate b
            choice_seeds: int = CHOICE_SEEDS     # candidates compete on the first `choice_seeds` seeds only
           ):
     "Choose a candidate on validation (first seeds), train it on every seed as `label`; (config, table)."
-    seeds = self.seeds[:choice_seeds]
-    res = run_grid(make_specs(candidates, self.cohort, seeds, self.train), self.cohort, self.cache_dir, self.device,
-                   workers=self.profile.workers, cluster=self.cluster)
+    seeds, later, ahead = self.seeds[:choice_seeds], self.seeds[choice_seeds:], getattr(self, "_ahead", ())
+    res = _trained_ahead(run_grid(make_specs(candidates, self.cohort, seeds, self.train), self.cohort, self.cache_dir,
+                                  self.device, workers=self.profile.workers, cluster=self.cluster), ahead)
     chosen, table = choose_on_validation(res, [l for l, _ in candidates], default)
     config = dict(candidates)[chosen]
-    rest = (run_grid(make_specs([(chosen, config)], self.cohort, self.seeds[len(seeds):], self.train), self.cohort,
-                     self.cache_dir, self.device, workers=self.profile.workers, cluster=self.cluster)
-            if len(self.seeds) > len(seeds) else [])
-    self.results.extend(r.replace(label=label) for r in list(res.runs(chosen)) + list(rest))
+    rest = (run_grid(make_specs([(chosen, config)], self.cohort, later, self.train), self.cohort, self.cache_dir,
+                     self.device, workers=self.profile.workers, cluster=self.cluster) if later else [])
+    self.results.extend(r.replace(label=label) for r in list(res.runs(chosen)) + list(_trained_ahead(rest, ahead)))
     self.choices[label] = {"chosen": chosen, "by": table.attrs["by"], "on_seeds": seeds,
                            "candidates": {l: round(float(v), 4) for l, v in table.iloc[:, 0].items()}}
     return config, table
+
+# %% ../nbs/30c_experiments.ipynb #7b79c7ce
+@patch
+def train_ahead(self: Experiment,
+                models: list,                     # [(label, ModelConfig)] that `run` will ask for, on every seed
+                candidates: list = (),            # [(label, ModelConfig)] that `choose` will try on its first seeds
+                classical: str | None = None,     # the label `run_classical` will use (None: no baseline)
+                choice_seeds: int = CHOICE_SEEDS  # as `choose` will be given
+               ) -> int:
+    """Train in one schedule what `run(models)`, `choose(..., candidates)` and `run_classical(classical)` will then read
+    from the run cache, so no worker waits between them; how many runs it trained, parents and baselines included (0
+    without a cache)."""
+    cache = cache_folder(self.cache_dir)
+    if cache is None: return 0            # nothing would be kept for the steps that follow
+    specs = (make_specs(models, self.cohort, self.seeds, self.train)
+             + make_specs(candidates, self.cohort, self.seeds[:choice_seeds], self.train))
+    seeds, before = self.seeds if classical else [], {f.name for f in cache.glob("*.json")}
+    fresh = {k for k in (classical_key(self.cohort, s) for s in seeds) if not (cache / f"{k}.json").exists()}
+    res = run_grid(specs, self.cohort, self.cache_dir, self.device, workers=self.profile.workers, cluster=self.cluster,
+                   classical={"seeds": seeds, "label": classical, "external": self.external_size} if seeds else None)
+    fresh |= {r.cache_key for r in res if not r.cached}
+    self._ahead = getattr(self, "_ahead", set()) | fresh
+    return len({f.name for f in cache.glob("*.json")} - before)
 
 # %% ../nbs/30c_experiments.ipynb #b8c2d2d0
 def model_ceilings(models: list,          # [(label, ModelConfig)]
