@@ -69,6 +69,9 @@ CANDIDATES = {
     "vit mean of patch tokens": ("vit", {"pool": "mean"}),
     # the epoch cap: the Transformer's best epoch was 28-30 of 30 on 8 of Table I's 20 seeds
     "vit default, 60 epochs": ("vit", {}, {"epochs": 60}),
+    # finer patches: a 16x16 patch holds a whole nodule and its surroundings in one token; 8x8 gives 64 tokens
+    "vit 8x8 patches": ("vit", {"patch_size": 8}),
+    "vit 8x8 patches, mean of patch tokens": ("vit", {"patch_size": 8, "pool": "mean"}),
 }
 
 def main():
