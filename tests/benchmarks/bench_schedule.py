@@ -3,11 +3,11 @@
 durations the runs of one reproduction took, so both schedules see the same machine at the same moment.
 
     .venv/bin/python tests/benchmarks/bench_schedule.py --runs <the run cache of a reproduction> [--seeds 10]
-        [--workers 2] [--overhead 1.0]
+        [--workers 2] [--overhead 0.5]
 
-A reproduction's run cache holds every run's training seconds (`train_seconds`; a baseline's fit). A job's duration is
-that plus `--overhead` seconds (preparing the split, predicting the test part, writing the files: not timed by the
-run). Both schedules are replayed by list scheduling on `--workers` workers:
+A reproduction's run cache holds every run's fitting seconds (`fit_seconds`: its epochs and their validation passes;
+a baseline's fit). A job's duration is that plus `--overhead` seconds (preparing the split, predicting the test part,
+writing the files: not timed by the run). Both schedules are replayed by list scheduling on `--workers` workers:
 
 - **grids** (mmdr before `train_ahead`): the single-branch rows (in `run_grid`'s order), then the candidates of "Ours"
   without parents, then the staged ones, then the chosen one's later seeds, then the classical baselines, each grid
@@ -44,7 +44,7 @@ def main():
     ap.add_argument("--runs", required=True, help="the run cache folder of a paper-profile reproduction")
     ap.add_argument("--seeds", type=int, default=10)
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--overhead", type=float, default=1.0, help="seconds per job beyond its timed training")
+    ap.add_argument("--overhead", type=float, default=0.5, help="seconds per job beyond its timed fit")
     a = ap.parse_args()
     ex = Experiment("table1", profile="paper", seeds=a.seeds)
     models = ex.table1_rows()
@@ -56,7 +56,7 @@ def main():
     dur = {}
     for f in Path(a.runs).glob("*.json"):
         r = json.loads(f.read_text())
-        dur[f.stem] = r["train_seconds"] + a.overhead
+        dur[f.stem] = r["fit_seconds"] + a.overhead
     jobs = lambda specs: _run_jobs(specs, None, "cpu", 0)[0]
     one = {**jobs(_missing_parents(s_specs + c_specs, "cpu") + s_specs + c_specs), **cl}
     grids = [(jobs(s_specs), False), (jobs([s for s in c_specs if not s.parents]), False),   # as run_grid ordered them
@@ -66,7 +66,7 @@ def main():
     old, new = replay(grids, dur, a.workers), replay([(one, True), (jobs(rest), False)], dur, a.workers)
     assert set(one) | set(jobs(rest)) == {k for g, _ in grids for k in g}, "both schedules run the same jobs"
     n = sum(len(g) for g, _ in grids)
-    print(f"{n} jobs, {sum(dur[k] for g, _ in grids for k in g):.0f} worker-seconds (training + {a.overhead} s each), "
+    print(f"{n} jobs, {sum(dur[k] for g, _ in grids for k in g):.0f} worker-seconds (fit + {a.overhead} s each), "
           f"{a.workers} workers, {a.seeds} seeds")
     for name, (end, idle) in (("grids one after another", old), ("one schedule (train_ahead)", new)):
         print(f"{name:28s} last run ends at {end:6.1f} s, workers idle {idle:5.1f} worker-s")
