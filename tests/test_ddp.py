@@ -40,10 +40,13 @@ def test_ranks_exit_when_torchrun_is_killed(tmp_path):
     p = subprocess.Popen([str(BIN / "torchrun"), "--standalone", "--nproc_per_node=2", "--no-python", str(BIN / "mmdr"), *args],
                          env={**ENV, **{k: os.environ[k] for k in ("PYTHONPATH",) if k in os.environ}}, start_new_session=True,
                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    def cmd(c):                                  # a child may have exited (a zombie) between listing and reading it
+        try: return " ".join(c.cmdline())
+        except (psutil.ZombieProcess, psutil.NoSuchProcess, psutil.AccessDenied): return ""
     t = time.monotonic()
     try:
         while True:
-            ranks = [c for c in psutil.Process(p.pid).children(recursive=True) if "train" in " ".join(c.cmdline())]
+            ranks = [c for c in psutil.Process(p.pid).children(recursive=True) if "train" in cmd(c)]
             if len(ranks) == 2: break
             assert p.poll() is None and time.monotonic() - t < 180, "torchrun did not start two ranks"
             time.sleep(0.1)
