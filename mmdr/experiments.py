@@ -17,7 +17,7 @@ from .train import TrainConfig
 from .metrics import (fmt_interval, seed_interval, paired_seed_comparison, compare_family, family_row, seeds_text,
                           SCORE_BOUNDS)
 from .runs import (get_profile, RunResult, Results, make_specs, load_run, external_cohort, score_external,
-                       classical_external, cache_folder, classical_key, _score_on)
+                       classical_external, cache_folder, _score_on)
 from .pool import run_grid, classical_grid, score_grid, engines_used
 
 # %% auto #0
@@ -537,13 +537,12 @@ def train_ahead(self: Experiment,
     if cache is None: return 0            # nothing would be kept for the steps that follow
     specs = (make_specs(models, self.cohort, self.seeds, self.train)
              + make_specs(candidates, self.cohort, self.seeds[:choice_seeds], self.train))
-    seeds, before = self.seeds if classical else [], {f.name for f in cache.glob("*.json")}
-    fresh = {k for k in (classical_key(self.cohort, s) for s in seeds) if not (cache / f"{k}.json").exists()}
-    res = run_grid(specs, self.cohort, self.cache_dir, self.device, workers=self.profile.workers, cluster=self.cluster,
-                   classical={"seeds": seeds, "label": classical, "external": self.external_size} if seeds else None)
-    fresh |= {r.cache_key for r in res if not r.cached}
+    before = {f.stem for f in cache.glob("*.json")}       # a finished run's result is its key's .json
+    run_grid(specs, self.cohort, self.cache_dir, self.device, workers=self.profile.workers, cluster=self.cluster,
+             classical={"seeds": self.seeds, "label": classical, "external": self.external_size} if classical else None)
+    fresh = {f.stem for f in cache.glob("*.json")} - before
     self._ahead = getattr(self, "_ahead", set()) | fresh
-    return len({f.name for f in cache.glob("*.json")} - before)
+    return len(fresh)
 
 # %% ../nbs/30c_experiments.ipynb #b8c2d2d0
 def model_ceilings(models: list,          # [(label, ModelConfig)]
