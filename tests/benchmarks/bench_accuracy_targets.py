@@ -19,7 +19,7 @@ already wrote and puts four measurements side by side, per model:
 A target that no candidate reaches at 2,000 patients, and that the learning curve reaches only with more patients,
 is a target of the cohort's size, not of one more encoder tweak. Printed numbers only; the verdict per row is computed.
 """
-import argparse, json
+import argparse
 from pathlib import Path
 import pandas as pd
 
@@ -36,12 +36,9 @@ def _pairs(items, kind=float) -> dict:
         out[k] = kind(v)
     return out
 
-def _jsonl(path: Path) -> pd.DataFrame:
-    return pd.DataFrame([json.loads(l) for l in path.read_text().splitlines() if l.strip()]) if path.exists() else pd.DataFrame()
-
 def _best_candidate(cands: pd.DataFrame, prefix: str):
     "(name, mean, sd, seeds) of the candidate with the highest mean external accuracy whose name starts with prefix."
-    if prefix is None or cands.empty: return None
+    if prefix is None: return None
     c = cands[cands.candidate.str.startswith(prefix + " ")]
     if c.empty: return None
     g = c.groupby("candidate").external_acc.agg(["mean", "std", "count"]).sort_values("mean", ascending=False)
@@ -57,7 +54,8 @@ def main():
     targets, max_sd, fig = _pairs(a.targets), _pairs(a.max_sd), Path(a.figures)
     today = pd.read_csv(fig / "table1_external_runs.csv")
     curve = pd.read_csv(fig / "learning_curve_external_runs.csv")
-    cands, classical = _jsonl(RESULTS / "encoders_external.jsonl"), _jsonl(RESULTS / "modality_ceilings.jsonl")
+    cands = pd.read_json(RESULTS / "encoders_external.jsonl", lines=True)      # as mmdr.open_choices.measured reads it
+    classical = pd.read_json(RESULTS / "modality_ceilings.jsonl", lines=True)
     for label, target in targets.items():
         if label not in BRANCH: raise SystemExit(f"no branch named {label!r}; known: {', '.join(BRANCH)}")
         prefix, modality = BRANCH[label]
@@ -81,7 +79,7 @@ def main():
             print(f"  learning curve ({lc_label}): " + ", ".join(f"{p}: {r['mean']:.4f}" for p, r in lc.iterrows())
                   + f" -> reaches {target} at " + (f"{min(reach)} patients" if reach else f"none of the sizes measured (up to {lc.index.max()})")
                   + ("" if at is None else f"; at {a.patients}: {at['mean']:.4f}"))
-        if modality and not classical.empty:
+        if modality:
             c = classical[classical.modality == modality].groupby("n_patients").external_acc.agg(["mean", "count"])
             ceil = classical[classical.modality == modality].ceiling.iloc[0]
             print(f"  best classical model on the {modality} alone: "
